@@ -1,0 +1,192 @@
+{#-
+  Every input claim row, parsed: codes normalised, dates, amounts and units cast, and the
+  first reason (if any) that makes the row unusable. `stg_medical_claim` keeps the usable
+  rows and `rejected_claim_lines` the others, so every input row lands in exactly one.
+-#}
+
+{%- set date_columns = [
+    'claim_start_date', 'claim_end_date', 'claim_line_start_date', 'claim_line_end_date',
+    'admission_date', 'discharge_date', 'paid_date'
+] -%}
+{%- set money_columns = ['paid_amount', 'allowed_amount', 'charge_amount'] -%}
+{%- set number_columns = ['service_unit_quantity', 'ndc_quantity'] -%}
+
+with source_rows as (
+
+    select * from {{ ref('base_medical_claim') }}
+
+),
+
+cleaned as (
+
+    select
+        source_row_id,
+        source_file,
+        source_file_name,
+        source_row_number,
+        person_id_source_column,
+        claim_id,
+        claim_line_number,
+        person_id,
+        member_id,
+        payer,
+        plan,
+        lower(claim_type) as claim_type_reported,
+        place_of_service_code,
+        -- Bill types arrive as '131' or, zero-padded, '0131'.
+        case
+            when length(bill_type_code) = 4 and bill_type_code like '0%'
+                then upper(substring(bill_type_code, 2, 3))
+            else upper(bill_type_code)
+        end as bill_type_code,
+        -- Revenue codes are four digits; '260' lost its leading zero somewhere upstream.
+        case
+            when {{ regex_matches('revenue_center_code', '[0-9]{3}') }}
+                then '0' || revenue_center_code
+            else revenue_center_code
+        end as revenue_center_code,
+        {{ clean_hcpcs_text('hcpcs_code') }} as hcpcs_text,
+        {%- for position in range(1, 6) %}
+        {{ modifier_value('hcpcs_modifier_' ~ position) }} as hcpcs_modifier_{{ position }},
+        {%- endfor %}
+        rendering_npi,
+        billing_npi,
+        facility_npi,
+        {%- for column in date_columns %}
+        {{ column }} as {{ column }}_text,
+        {%- endfor %}
+        {%- for column in money_columns + number_columns %}
+        {{ column }} as {{ column }}_text,
+        {%- endfor %}
+        lower(diagnosis_code_type) as diagnosis_code_type_reported,
+        {%- for position in range(1, 26) %}
+        {{ normalize_diagnosis_code('diagnosis_code_' ~ position) }} as diagnosis_code_{{ position }},
+        {%- endfor %}
+        {%- for position in range(1, 5) %}
+        diagnosis_pointer_{{ position }} as diagnosis_pointer_{{ position }}_text,
+        {%- endfor %}
+        ndc_code as ndc_code_reported,
+        {{ ndc_body('ndc_code') }} as ndc_body,
+        nullif(trim(drug_description), '') as drug_description,
+        upper(claim_frequency_code) as claim_frequency_code_reported,
+        original_claim_id,
+        data_source,
+        file_name,
+        ingest_datetime
+    from source_rows
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when claim_id is null then 'missing_claim_id'
+            when person_id is null then 'missing_person_id'
+            when not {{ regex_matches('claim_line_number', '[0-9]+') }}
+                or claim_line_number is null then 'invalid_claim_line_number'
+            {%- for column in date_columns %}
+            when not {{ is_iso_date(column ~ '_text') }} then 'invalid_date'
+            {%- endfor %}
+            when claim_line_start_date_text is null and claim_start_date_text is null
+                then 'missing_service_date'
+            {%- for column in money_columns %}
+            when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_amount'
+            {%- endfor %}
+            {%- for column in number_columns %}
+            when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_units'
+            {%- endfor %}
+        end as field_reject_reason_code,
+        case
+            when claim_id is null then 'claim_id'
+            when person_id is null then 'person_id'
+            when not {{ regex_matches('claim_line_number', '[0-9]+') }}
+                or claim_line_number is null then 'claim_line_number'
+            {%- for column in date_columns %}
+            when not {{ is_iso_date(column ~ '_text') }} then '{{ column }}'
+            {%- endfor %}
+            when claim_line_start_date_text is null and claim_start_date_text is null
+                then 'claim_line_start_date'
+            {%- for column in money_columns + number_columns %}
+            when not {{ is_decimal_text(column ~ '_text') }} then '{{ column }}'
+            {%- endfor %}
+        end as field_reject_column
+    from cleaned
+
+),
+
+-- Claim type is a claim-level fact: a bill type on any line means institutional, a place of
+-- service and no bill type means professional.
+claim_settings as (
+
+    select
+        claim_id,
+        person_id,
+        max(bill_type_code) as claim_bill_type_code,
+        max(place_of_service_code) as claim_place_of_service_code,
+        max(case when claim_type_reported in ('professional', 'institutional')
+            then claim_type_reported end) as claim_type_reported
+    from checked
+    where field_reject_reason_code is null
+    group by claim_id, person_id
+
+),
+
+typed as (
+
+    select
+        checked.*,
+        case
+            when claim_settings.claim_type_reported is not null
+                then claim_settings.claim_type_reported
+            when checked.claim_type_reported <> 'undetermined'
+                then checked.claim_type_reported
+            when claim_settings.claim_bill_type_code is not null then 'institutional'
+            when claim_settings.claim_place_of_service_code is not null then 'professional'
+        end as claim_type,
+        claim_settings.claim_type_reported is null
+        and coalesce(checked.claim_type_reported, 'undetermined') = 'undetermined'
+            as is_claim_type_inferred
+    from checked
+    left join claim_settings
+        on
+            checked.claim_id = claim_settings.claim_id
+            and checked.person_id = claim_settings.person_id
+
+),
+
+rejects_resolved as (
+
+    select
+        *,
+        coalesce(
+            field_reject_reason_code,
+            case when claim_type is null then 'undetermined_claim_type' end
+        ) as reject_reason_code,
+        coalesce(
+            field_reject_column,
+            case when claim_type is null then 'claim_type' end
+        ) as reject_column
+    from typed
+
+),
+
+final as (
+
+    select
+        *,
+        case reject_column
+            when 'claim_id' then claim_id
+            when 'person_id' then person_id
+            when 'claim_line_number' then claim_line_number
+            when 'claim_type' then claim_type_reported
+            {%- for column in date_columns + money_columns + number_columns %}
+            when '{{ column }}' then {{ column }}_text
+            {%- endfor %}
+        end as reject_value
+    from rejects_resolved
+
+)
+
+select * from final
