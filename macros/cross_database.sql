@@ -63,3 +63,12 @@
     {%- endfor -%}
     {{ return(parts) }}
 {%- endmacro %}
+
+
+{#- A list of values as quoted SQL literals: ['a', 'b'] -> 'a', 'b'. -#}
+{% macro quoted_list(values) -%}
+    {%- if values is string -%}{%- set values = [values] -%}{%- endif -%}
+    {%- for value in values -%}
+        '{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}

@@ -15,6 +15,7 @@ claim_diagnosis_sets as (
 
     select distinct
         claim_key,
+        min(service_date) over (partition by claim_key) as claim_service_date,
         diagnosis_code_type,
         {%- for position in range(1, 26) %}
         diagnosis_code_{{ position }}{{ ',' if not loop.last }}
@@ -28,6 +29,7 @@ unpivoted as (
     {%- for position in range(1, 26) %}
     select
         claim_key,
+        claim_service_date,
         diagnosis_code_type,
         {{ position }} as diagnosis_position,
         diagnosis_code_{{ position }} as diagnosis_code
@@ -45,6 +47,7 @@ final as (
 
     select distinct
         claim_key,
+        claim_service_date,
         diagnosis_position,
         diagnosis_code,
         diagnosis_code_type,

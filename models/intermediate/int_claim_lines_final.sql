@@ -158,18 +158,20 @@ final as (
         service_lines.facility_npi,
         case when coalesce(claim_money.is_claim_level_money, false) then 'claim'
             else 'line' end as money_level,
-        case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_paid_amount end as paid_amount,
-        case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_allowed_amount end as allowed_amount,
-        case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_charge_amount end as charge_amount,
+        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_paid_amount end as decimal(18, 2)) as paid_amount,
+        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_allowed_amount end as decimal(18, 2)) as allowed_amount,
+        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_charge_amount end as decimal(18, 2)) as charge_amount,
         case when coalesce(claim_money.is_claim_level_money, false)
             then claim_money.repeated_{{ amount_column }} end as claim_level_amount_at_risk,
-        case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_{{ amount_column }} end as line_amount_at_risk,
-        case when service_lines.resolved_unit_quantity <> 0
-            then service_lines.resolved_unit_quantity end as service_unit_quantity,
+        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_{{ amount_column }} end as decimal(18, 2))
+            as line_amount_at_risk,
+        cast(case when service_lines.resolved_unit_quantity <> 0
+            then service_lines.resolved_unit_quantity end as decimal(18, 3))
+            as service_unit_quantity,
         service_lines.ndc_code,
         service_lines.ndc_status,
         service_lines.ndc_quantity,

@@ -1,0 +1,62 @@
+{#-
+  Shared pieces of the alert tables. Every alert table starts with the columns of
+  alert_columns(), in that order, and `alerts` unions the tables named in
+  alert_rule_models().
+-#}
+
+{#- The alert tables `alerts` unions. Add a new rule's model here. -#}
+{% macro alert_rule_models() -%}
+    {{ return([
+        'alert_ketamine_infusion_mental_health',
+        'alert_iv_infusion_mental_health',
+    ]) }}
+{%- endmacro %}
+
+
+{% macro alert_columns() -%}
+    {{ return([
+        'alert_id', 'rule_id', 'reason_code', 'severity', 'person_id', 'claim_id',
+        'claim_line_numbers', 'billing_npi', 'rendering_npi', 'service_date', 'amount_at_risk',
+        'hcpcs_codes', 'diagnosis_codes', 'evidence'
+    ]) }}
+{%- endmacro %}
+
+
+{#-
+  Deterministic alert id: the same rule, reason and finding key give the same id on every
+  run. Use keys made of input values (claim id, person, codes, dates), never row numbers.
+-#}
+{% macro alert_id(rule_id, reason_code_expression, key_columns) -%}
+    {{ text_key(["'" ~ rule_id ~ "'", reason_code_expression] + key_columns) }}
+{%- endmacro %}
+
+
+{#-
+  Dollars at risk over a group of claim lines of one claim, each dollar counted once: the
+  sum of line amounts, or the claim amount once when the claim carries money at claim
+  level (see int_claim_lines_final). Aggregate expression.
+-#}
+{% macro amount_at_risk(line_alias) -%}
+    coalesce(
+        case
+            when max({{ line_alias }}.money_level) = 'claim'
+                then max({{ line_alias }}.claim_level_amount_at_risk)
+            else sum({{ line_alias }}.line_amount_at_risk)
+        end,
+        0
+    )
+{%- endmacro %}
+
+
+{#- A sorted, comma-separated list of distinct values: an aggregate expression. -#}
+{% macro sorted_list(column) -%}
+    {{ return(adapter.dispatch('sorted_list', 'infusion_integrity')(column)) }}
+{%- endmacro %}
+
+{% macro default__sorted_list(column) -%}
+    {{ dbt.listagg('distinct cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')', "', '", 'order by cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }}
+{%- endmacro %}
+
+{% macro duckdb__sorted_list(column) -%}
+    string_agg(distinct cast({{ column }} as varchar), ', ' order by cast({{ column }} as varchar))
+{%- endmacro %}

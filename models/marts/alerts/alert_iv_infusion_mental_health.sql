@@ -1,0 +1,259 @@
+{#-
+  IV infusion therapy billed with mental-health diagnoses.
+
+  The pattern: cash-pay "IV therapy" and NAD+ clinics bill an IV infusion or push with an
+  anxiety, depression or substance-use diagnosis and either no drug at all, or only an
+  unclassified drug code that names nothing, or a drug no mental-health diagnosis calls
+  for. The diagnosis must support the administration itself: pointed to by the line, or
+  principal on a line without pointers and on institutional claims.
+
+  Not alerts: medication on the encounter that names no drug but exists (a pharmacy
+  revenue line, an NDC), drugs in ref_mental_health_appropriate_drugs for the diagnosis
+  tier (brexanolone, long-acting antipsychotics, addiction drugs, fluids and thiamine for
+  withdrawal), ketamine (its own rule), inpatient and emergency care, and diagnosis tiers
+  outside var mental_health_tiers (dementia alone, nicotine).
+-#}
+
+with encounter_lines as (
+
+    select * from {{ ref('int_mental_health_encounter_lines') }}
+    where not is_inpatient_or_emergency
+
+),
+
+line_support as (
+
+    select * from {{ ref('int_claim_line_mental_health_support') }}
+    where is_primary_support
+
+),
+
+appropriate_drugs as (
+
+    select * from {{ ref('ref_mental_health_appropriate_drugs') }}
+
+),
+
+catalog as (
+
+    select * from {{ ref('rule_catalog') }}
+    where rule_id = 'iv_infusion_mental_health'
+
+),
+
+-- The IV administrations with a pointed or principal mental-health diagnosis.
+supported_admin_lines as (
+
+    select
+        encounter_lines.encounter_key,
+        encounter_lines.claim_line_key,
+        line_support.tier,
+        line_support.support_text,
+        line_support.diagnosis_code
+    from encounter_lines
+    inner join line_support
+        on encounter_lines.claim_line_key = line_support.claim_line_key
+    where encounter_lines.is_iv_admin_line
+
+),
+
+supported_encounters as (
+
+    select
+        encounter_key,
+        {{ sorted_list('support_text') }} as support_texts,
+        {{ sorted_list('diagnosis_code') }} as mental_health_codes
+    from supported_admin_lines
+    group by encounter_key
+
+),
+
+-- A drug line is appropriate when ref_mental_health_appropriate_drugs lists its code for
+-- a tier of the encounter's supporting diagnoses (or for any tier).
+drug_lines as (
+
+    select
+        encounter_lines.encounter_key,
+        encounter_lines.claim_line_key,
+        encounter_lines.is_ketamine_line,
+        encounter_lines.is_noc_drug_without_ndc,
+        coalesce(encounter_lines.is_noc_drug_code, false) as is_noc_drug_code,
+        encounter_lines.drug_category is not null
+        and not coalesce(encounter_lines.is_noc_drug_code, false) as is_coded_drug,
+        exists (
+            select 1
+            from appropriate_drugs
+            inner join supported_admin_lines
+                on
+                    supported_admin_lines.encounter_key = encounter_lines.encounter_key
+                    and appropriate_drugs.applies_to_tier in ('any', supported_admin_lines.tier)
+            where
+                appropriate_drugs.hcpcs_code = encounter_lines.hcpcs_code
+                and {{ within_effective_dates('encounter_lines.service_date', 'appropriate_drugs') }}
+        ) as is_appropriate_drug
+    from encounter_lines
+    where
+        encounter_lines.is_drug_line
+        and encounter_lines.encounter_key in (select encounter_key from supported_encounters)
+
+),
+
+encounter_medication as (
+
+    select
+        supported_encounters.encounter_key,
+        supported_encounters.support_texts,
+        supported_encounters.mental_health_codes,
+        count(drug_lines.claim_line_key) as drug_line_count,
+        sum(case when drug_lines.is_noc_drug_without_ndc then 1 else 0 end)
+            as noc_without_ndc_count,
+        sum(case when drug_lines.is_ketamine_line then 1 else 0 end) as ketamine_line_count,
+        sum(case when drug_lines.is_coded_drug and not drug_lines.is_appropriate_drug
+            then 1 else 0 end) as not_indicated_drug_count
+    from supported_encounters
+    left join drug_lines
+        on supported_encounters.encounter_key = drug_lines.encounter_key
+    group by
+        supported_encounters.encounter_key,
+        supported_encounters.support_texts,
+        supported_encounters.mental_health_codes
+
+),
+
+alerted_encounters as (
+
+    select
+        encounter_key,
+        support_texts,
+        mental_health_codes,
+        case
+            when drug_line_count = 0 then 'iv_no_medication'
+            when noc_without_ndc_count = drug_line_count then 'iv_noc_drug_unidentified'
+            when not_indicated_drug_count > 0 then 'iv_drug_not_indicated'
+        end as reason_code
+    from encounter_medication
+    -- Ketamine on the encounter belongs to the ketamine rule.
+    where ketamine_line_count = 0
+
+),
+
+alert_lines as (
+
+    select
+        alerted_encounters.reason_code,
+        alerted_encounters.support_texts,
+        alerted_encounters.mental_health_codes,
+        encounter_lines.*,
+        min(case when encounter_lines.is_iv_admin_line then encounter_lines.claim_key end)
+            over (partition by encounter_lines.encounter_key) as alert_claim_key
+    from alerted_encounters
+    inner join encounter_lines
+        on alerted_encounters.encounter_key = encounter_lines.encounter_key
+    left join drug_lines
+        on encounter_lines.claim_line_key = drug_lines.claim_line_key
+    where
+        alerted_encounters.reason_code is not null
+        and (
+            encounter_lines.is_iv_admin_line
+            or (
+                alerted_encounters.reason_code = 'iv_noc_drug_unidentified'
+                and encounter_lines.is_noc_drug_without_ndc
+            )
+            or (
+                alerted_encounters.reason_code = 'iv_drug_not_indicated'
+                and drug_lines.is_coded_drug
+                and not drug_lines.is_appropriate_drug
+            )
+        )
+
+),
+
+claim_amounts as (
+
+    select
+        encounter_key,
+        claim_key,
+        {{ amount_at_risk('alert_lines') }} as claim_amount_at_risk
+    from alert_lines
+    group by encounter_key, claim_key
+
+),
+
+encounter_amounts as (
+
+    select
+        encounter_key,
+        sum(claim_amount_at_risk) as amount_at_risk
+    from claim_amounts
+    group by encounter_key
+
+),
+
+alerts as (
+
+    select
+        alert_lines.encounter_key,
+        alert_lines.reason_code,
+        max(alert_lines.person_id) as person_id,
+        max(case when alert_lines.claim_key = alert_lines.alert_claim_key
+            then alert_lines.claim_id end) as claim_id,
+        {{ sorted_list("case when alert_lines.claim_key = alert_lines.alert_claim_key then alert_lines.claim_line_number end") }}
+            as claim_line_numbers,
+        {{ sorted_list('alert_lines.claim_id') }} as related_claim_ids,
+        max(alert_lines.claim_type) as claim_type,
+        max(alert_lines.billing_npi) as billing_npi,
+        max(alert_lines.rendering_npi) as rendering_npi,
+        min(alert_lines.service_date) as service_date,
+        {{ sorted_list('alert_lines.hcpcs_code') }} as hcpcs_codes,
+        {{ sorted_list("case when alert_lines.is_iv_admin_line then coalesce(alert_lines.hcpcs_code, 'revenue ' || alert_lines.revenue_center_code) end") }}
+            as administration_codes,
+        {{ sorted_list("case when not alert_lines.is_iv_admin_line then alert_lines.hcpcs_code end") }}
+            as drug_codes,
+        max(alert_lines.mental_health_codes) as diagnosis_codes,
+        max(alert_lines.support_texts) as support_texts
+    from alert_lines
+    group by alert_lines.encounter_key, alert_lines.reason_code
+
+),
+
+final as (
+
+    select
+        {{ alert_id('iv_infusion_mental_health', 'alerts.reason_code', ['alerts.encounter_key']) }}
+            as alert_id,
+        cast('iv_infusion_mental_health' as {{ dbt.type_string() }}) as rule_id,
+        alerts.reason_code,
+        catalog.severity,
+        alerts.person_id,
+        alerts.claim_id,
+        alerts.claim_line_numbers,
+        alerts.billing_npi,
+        alerts.rendering_npi,
+        alerts.service_date,
+        cast(encounter_amounts.amount_at_risk as decimal(18, 2)) as amount_at_risk,
+        alerts.hcpcs_codes,
+        alerts.diagnosis_codes,
+        'IV administration ' || alerts.administration_codes
+        || ' on ' || cast(alerts.service_date as {{ dbt.type_string() }})
+        || ' with mental-health diagnoses ' || alerts.support_texts
+        || case alerts.reason_code
+            when 'iv_no_medication'
+                then ' has no drug code, NDC or pharmacy line on the encounter.'
+            when 'iv_noc_drug_unidentified'
+                then ' has only unclassified drug codes without an NDC ('
+                || alerts.drug_codes || ').'
+            else ' has drugs not listed as appropriate for the diagnosis ('
+                || alerts.drug_codes || ').'
+        end as evidence,
+        alerts.claim_type,
+        alerts.related_claim_ids,
+        alerts.encounter_key
+    from alerts
+    inner join encounter_amounts
+        on alerts.encounter_key = encounter_amounts.encounter_key
+    left join catalog
+        on alerts.reason_code = catalog.reason_code
+
+)
+
+select * from final
