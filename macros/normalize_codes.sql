@@ -72,7 +72,7 @@
 {% macro is_iso_date(column) -%}
     ({{ column }} is null
         or ({{ regex_matches(column, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }}
-            and {{ dbt.safe_cast(column, 'date') }} is not null))
+            and {{ try_cast_date(column) }} is not null))
 {%- endmacro %}
 
 {#- Decimal text with an optional minus sign: '12', '-99.55', '.5'. -#}
@@ -89,5 +89,31 @@
         {%- for letter in 'ABCDEFGHIJKL' %}
         when upper(trim({{ column }})) = '{{ letter }}' then {{ loop.index }}
         {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#-
+  Cast text to a date, NULL when it is not a real date. dbt.safe_cast is a plain cast on
+  DuckDB and PostgreSQL, so each adapter spells it here.
+-#}
+{% macro try_cast_date(column) -%}
+    {{ return(adapter.dispatch('try_cast_date', 'infusion_integrity')(column)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_date(column) -%}
+    {{ dbt.safe_cast(column, 'date') }}
+{%- endmacro %}
+
+{% macro duckdb__try_cast_date(column) -%}
+    try_cast({{ column }} as date)
+{%- endmacro %}
+
+{#- PostgreSQL has no try_cast: a calendar check bounds month and day first. NOTE: 30 and 31
+    of a short month still fail the cast there. -#}
+{% macro postgres__try_cast_date(column) -%}
+    case
+        when {{ column }} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+            then cast({{ column }} as date)
     end
 {%- endmacro %}

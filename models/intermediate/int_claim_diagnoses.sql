@@ -17,9 +17,10 @@ claim_diagnosis_sets as (
         claim_key,
         min(service_date) over (partition by claim_key) as claim_service_date,
         diagnosis_code_type,
-        {%- for position in range(1, 26) %}
+    {%- for position in range(1, 26) %}
         diagnosis_code_{{ position }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    
+{%- endfor %}
     from claim_lines
 
 ),
@@ -27,18 +28,18 @@ claim_diagnosis_sets as (
 unpivoted as (
 
     {%- for position in range(1, 26) %}
-    select
-        claim_key,
-        claim_service_date,
-        diagnosis_code_type,
-        {{ position }} as diagnosis_position,
-        diagnosis_code_{{ position }} as diagnosis_code
-    from claim_diagnosis_sets
-    where diagnosis_code_{{ position }} is not null
-    {%- if not loop.last %}
+        select
+            claim_key,
+            claim_service_date,
+            diagnosis_code_type,
+            {{ position }} as diagnosis_position,
+            diagnosis_code_{{ position }} as diagnosis_code
+        from claim_diagnosis_sets
+        where diagnosis_code_{{ position }} is not null
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),

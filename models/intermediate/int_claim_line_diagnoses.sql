@@ -23,17 +23,17 @@ claim_diagnoses as (
 line_pointers as (
 
     {%- for pointer_order in range(1, 5) %}
-    select
-        claim_line_key,
-        claim_key,
-        {{ pointer_order }} as pointer_order,
-        diagnosis_pointer_{{ pointer_order }} as diagnosis_position
-    from claim_lines
-    where claim_type = 'professional' and diagnosis_pointer_{{ pointer_order }} is not null
-    {%- if not loop.last %}
+        select
+            claim_line_key,
+            claim_key,
+            {{ pointer_order }} as pointer_order,
+            diagnosis_pointer_{{ pointer_order }} as diagnosis_position
+        from claim_lines
+        where claim_type = 'professional' and diagnosis_pointer_{{ pointer_order }} is not null
+        {%- if not loop.last %}
 
-    union all
-    {% endif %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -58,7 +58,9 @@ pointed_diagnoses as (
 
 lines_without_pointers as (
 
-    select claim_lines.claim_line_key, claim_lines.claim_key
+    select
+        claim_lines.claim_line_key,
+        claim_lines.claim_key
     from claim_lines
     left join (select distinct claim_line_key from line_pointers) as pointed_lines
         on claim_lines.claim_line_key = pointed_lines.claim_line_key

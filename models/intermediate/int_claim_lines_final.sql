@@ -58,7 +58,7 @@ line_versions as (
                 case when paid_amount < 0 then 1 else 0 end,
                 ingest_datetime desc,
                 paid_date desc nulls last,
-                source_row_id
+                source_row_id asc
         ) as line_version_rank
     from final_version_lines
 
@@ -82,14 +82,22 @@ service_lines as (
 
     select
         *,
-        case when line_resolution = 'netted_reversal' then net_paid_amount
-            else paid_amount end as resolved_paid_amount,
-        case when line_resolution = 'netted_reversal' then net_allowed_amount
-            else allowed_amount end as resolved_allowed_amount,
-        case when line_resolution = 'netted_reversal' then net_charge_amount
-            else charge_amount end as resolved_charge_amount,
-        case when line_resolution = 'netted_reversal' then net_unit_quantity
-            else service_unit_quantity_reported end as resolved_unit_quantity
+        case
+            when line_resolution = 'netted_reversal' then net_paid_amount
+            else paid_amount
+        end as resolved_paid_amount,
+        case
+            when line_resolution = 'netted_reversal' then net_allowed_amount
+            else allowed_amount
+        end as resolved_allowed_amount,
+        case
+            when line_resolution = 'netted_reversal' then net_charge_amount
+            else charge_amount
+        end as resolved_charge_amount,
+        case
+            when line_resolution = 'netted_reversal' then net_unit_quantity
+            else service_unit_quantity_reported
+        end as resolved_unit_quantity
     from netted
     where
         coalesce(revenue_center_code, '') <> '0001'
@@ -109,8 +117,11 @@ claim_money as (
     select
         claim_lines.claim_key,
         count(distinct claim_lines.paid_amount) = 1
-        and sum(case when coalesce(claim_lines.revenue_center_code, '') <> '0001'
-            then 1 else 0 end) >= 2
+        and sum(case
+            when coalesce(claim_lines.revenue_center_code, '') <> '0001'
+                then 1
+            else 0
+        end) >= 2
         and max(claim_lines.paid_amount) <> 0
         and (
             count(distinct claim_lines.charge_amount) > 1
@@ -156,21 +167,40 @@ final as (
         service_lines.rendering_npi,
         service_lines.billing_npi,
         service_lines.facility_npi,
-        case when coalesce(claim_money.is_claim_level_money, false) then 'claim'
-            else 'line' end as money_level,
-        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_paid_amount end as decimal(18, 2)) as paid_amount,
-        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_allowed_amount end as decimal(18, 2)) as allowed_amount,
-        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_charge_amount end as decimal(18, 2)) as charge_amount,
-        case when coalesce(claim_money.is_claim_level_money, false)
-            then claim_money.repeated_{{ amount_column }} end as claim_level_amount_at_risk,
-        cast(case when coalesce(claim_money.is_claim_level_money, false) then null
-            else service_lines.resolved_{{ amount_column }} end as decimal(18, 2))
+        case
+            when coalesce(claim_money.is_claim_level_money, false) then 'claim'
+            else 'line'
+        end as money_level,
+        cast(case
+            when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_paid_amount
+        end as decimal(18, 2
+        )) as paid_amount,
+        cast(case
+            when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_allowed_amount
+        end as decimal(18, 2
+        )) as allowed_amount,
+        cast(case
+            when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_charge_amount
+        end as decimal(18, 2
+        )) as charge_amount,
+        case
+            when coalesce(claim_money.is_claim_level_money, false)
+                then claim_money.repeated_{{ amount_column }}
+        end as claim_level_amount_at_risk,
+        cast(case
+            when coalesce(claim_money.is_claim_level_money, false) then null
+            else service_lines.resolved_{{ amount_column }}
+        end as decimal(18, 2
+        ))
             as line_amount_at_risk,
-        cast(case when service_lines.resolved_unit_quantity <> 0
-            then service_lines.resolved_unit_quantity end as decimal(18, 3))
+        cast(case
+            when service_lines.resolved_unit_quantity <> 0
+                then service_lines.resolved_unit_quantity
+        end as decimal(18, 3
+        ))
             as service_unit_quantity,
         service_lines.ndc_code,
         service_lines.ndc_status,
@@ -178,10 +208,10 @@ final as (
         service_lines.drug_description,
         service_lines.diagnosis_code_type,
         {%- for position in range(1, 26) %}
-        service_lines.diagnosis_code_{{ position }},
+            service_lines.diagnosis_code_{{ position }},
         {%- endfor %}
         {%- for position in range(1, 5) %}
-        service_lines.diagnosis_pointer_{{ position }},
+            service_lines.diagnosis_pointer_{{ position }},
         {%- endfor %}
         service_lines.line_resolution,
         service_lines.duplicate_count,

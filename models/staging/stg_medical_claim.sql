@@ -42,17 +42,10 @@ typed as (
         original_claim_id,
         revenue_center_code,
         hcpcs_text,
-        case
-            when {{ is_hcpcs_with_glued_modifier('hcpcs_text') }}
-                then substring(hcpcs_text, 1, 5)
-            else hcpcs_text
-        end as hcpcs_code,
-        case
-            when {{ is_hcpcs_with_glued_modifier('hcpcs_text') }}
-                then substring(hcpcs_text, length(hcpcs_text) - 1, 2)
-        end as glued_modifier,
+        hcpcs_code,
+        glued_modifier,
         {%- for position in range(1, 6) %}
-        hcpcs_modifier_{{ position }},
+            hcpcs_modifier_{{ position }},
         {%- endfor %}
         rendering_npi,
         billing_npi,
@@ -63,15 +56,15 @@ typed as (
         cast(service_unit_quantity_text as decimal(18, 3)) as service_unit_quantity_reported,
         ndc_code_reported,
         ndc_body,
-        {{ normalize_ndc('ndc_body') }} as ndc_code,
+        ndc_code,
         cast(ndc_quantity_text as decimal(18, 3)) as ndc_quantity,
         drug_description,
         diagnosis_code_type_reported,
         {%- for position in range(1, 26) %}
-        diagnosis_code_{{ position }},
+            diagnosis_code_{{ position }},
         {%- endfor %}
         {%- for position in range(1, 5) %}
-        diagnosis_pointer_{{ position }}_text,
+            diagnosis_pointer_{{ position }}_text,
         {%- endfor %}
         data_source,
         file_name,
@@ -119,7 +112,7 @@ final as (
         {{ is_hcpcs_shape('hcpcs_code') }} as is_hcpcs_shape_valid,
         glued_modifier,
         {%- for position in range(1, 6) %}
-        hcpcs_modifier_{{ position }},
+            hcpcs_modifier_{{ position }},
         {%- endfor %}
         -- Every modifier of the line in one '|'-delimited list, e.g. '|25|59|', so rules test
         -- membership the same way whichever of the five columns (or the code) carried it.
@@ -157,7 +150,8 @@ final as (
                 then 'icd-10-cm'
             when diagnosis_code_type_reported in ('icd-9-cm', 'icd9', 'icd-9', '9')
                 then 'icd-9-cm'
-            when coalesce(claim_line_start_date, claim_start_date)
+            when
+                coalesce(claim_line_start_date, claim_start_date)
                 >= cast('{{ var("icd10_effective_date") }}' as date)
                 then 'icd-10-cm'
             else 'icd-9-cm'
@@ -167,11 +161,11 @@ final as (
             'icd-10-cm', 'icd10', 'icd-10', '0', 'icd-9-cm', 'icd9', 'icd-9', '9'
         ) as is_diagnosis_code_type_inferred,
         {%- for position in range(1, 26) %}
-        diagnosis_code_{{ position }},
+            diagnosis_code_{{ position }},
         {%- endfor %}
         {%- for position in range(1, 5) %}
-        {{ diagnosis_pointer_position('diagnosis_pointer_' ~ position ~ '_text') }}
-            as diagnosis_pointer_{{ position }},
+            {{ diagnosis_pointer_position('diagnosis_pointer_' ~ position ~ '_text') }}
+                as diagnosis_pointer_{{ position }},
         {%- endfor %}
         data_source,
         file_name,

@@ -47,23 +47,23 @@ cleaned as (
         end as revenue_center_code,
         {{ clean_hcpcs_text('hcpcs_code') }} as hcpcs_text,
         {%- for position in range(1, 6) %}
-        {{ modifier_value('hcpcs_modifier_' ~ position) }} as hcpcs_modifier_{{ position }},
+            {{ modifier_value('hcpcs_modifier_' ~ position) }} as hcpcs_modifier_{{ position }},
         {%- endfor %}
         rendering_npi,
         billing_npi,
         facility_npi,
         {%- for column in date_columns %}
-        {{ column }} as {{ column }}_text,
+            {{ column }} as {{ column }}_text,
         {%- endfor %}
         {%- for column in money_columns + number_columns %}
-        {{ column }} as {{ column }}_text,
+            {{ column }} as {{ column }}_text,
         {%- endfor %}
         lower(diagnosis_code_type) as diagnosis_code_type_reported,
         {%- for position in range(1, 26) %}
-        {{ normalize_diagnosis_code('diagnosis_code_' ~ position) }} as diagnosis_code_{{ position }},
+            {{ normalize_diagnosis_code('diagnosis_code_' ~ position) }} as diagnosis_code_{{ position }},
         {%- endfor %}
         {%- for position in range(1, 5) %}
-        diagnosis_pointer_{{ position }} as diagnosis_pointer_{{ position }}_text,
+            diagnosis_pointer_{{ position }} as diagnosis_pointer_{{ position }}_text,
         {%- endfor %}
         ndc_code as ndc_code_reported,
         {{ ndc_body('ndc_code') }} as ndc_body,
@@ -77,6 +77,26 @@ cleaned as (
 
 ),
 
+-- Codes that need a second step: a modifier glued to the HCPCS code ('96374-59',
+-- '9637459') is split off, and the NDC body becomes 11 digits.
+coded as (
+
+    select
+        *,
+        case
+            when {{ is_hcpcs_with_glued_modifier('hcpcs_text') }}
+                then substring(hcpcs_text, 1, 5)
+            else hcpcs_text
+        end as hcpcs_code,
+        case
+            when {{ is_hcpcs_with_glued_modifier('hcpcs_text') }}
+                then substring(hcpcs_text, length(hcpcs_text) - 1, 2)
+        end as glued_modifier,
+        {{ normalize_ndc('ndc_body') }} as ndc_code
+    from cleaned
+
+),
+
 checked as (
 
     select
@@ -84,35 +104,37 @@ checked as (
         case
             when claim_id is null then 'missing_claim_id'
             when person_id is null then 'missing_person_id'
-            when not {{ regex_matches('claim_line_number', '[0-9]+') }}
+            when
+                not {{ regex_matches('claim_line_number', '[0-9]+') }}
                 or claim_line_number is null then 'invalid_claim_line_number'
             {%- for column in date_columns %}
-            when not {{ is_iso_date(column ~ '_text') }} then 'invalid_date'
+                when not {{ is_iso_date(column ~ '_text') }} then 'invalid_date'
             {%- endfor %}
             when claim_line_start_date_text is null and claim_start_date_text is null
                 then 'missing_service_date'
             {%- for column in money_columns %}
-            when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_amount'
+                when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_amount'
             {%- endfor %}
             {%- for column in number_columns %}
-            when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_units'
+                when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_units'
             {%- endfor %}
         end as field_reject_reason_code,
         case
             when claim_id is null then 'claim_id'
             when person_id is null then 'person_id'
-            when not {{ regex_matches('claim_line_number', '[0-9]+') }}
+            when
+                not {{ regex_matches('claim_line_number', '[0-9]+') }}
                 or claim_line_number is null then 'claim_line_number'
             {%- for column in date_columns %}
-            when not {{ is_iso_date(column ~ '_text') }} then '{{ column }}'
+                when not {{ is_iso_date(column ~ '_text') }} then '{{ column }}'
             {%- endfor %}
             when claim_line_start_date_text is null and claim_start_date_text is null
                 then 'claim_line_start_date'
             {%- for column in money_columns + number_columns %}
-            when not {{ is_decimal_text(column ~ '_text') }} then '{{ column }}'
+                when not {{ is_decimal_text(column ~ '_text') }} then '{{ column }}'
             {%- endfor %}
         end as field_reject_column
-    from cleaned
+    from coded
 
 ),
 
@@ -125,8 +147,10 @@ claim_settings as (
         person_id,
         max(bill_type_code) as claim_bill_type_code,
         max(place_of_service_code) as claim_place_of_service_code,
-        max(case when claim_type_reported in ('professional', 'institutional')
-            then claim_type_reported end) as claim_type_reported
+        max(case
+            when claim_type_reported in ('professional', 'institutional')
+                then claim_type_reported
+        end) as claim_type_reported
     from checked
     where field_reject_reason_code is null
     group by claim_id, person_id
@@ -182,7 +206,7 @@ final as (
             when 'claim_line_number' then claim_line_number
             when 'claim_type' then claim_type_reported
             {%- for column in date_columns + money_columns + number_columns %}
-            when '{{ column }}' then {{ column }}_text
+                when '{{ column }}' then {{ column }}_text
             {%- endfor %}
         end as reject_value
     from rejects_resolved

@@ -80,7 +80,7 @@ drug_lines as (
         coalesce(encounter_lines.is_noc_drug_code, false) as is_noc_drug_code,
         encounter_lines.drug_category is not null
         and not coalesce(encounter_lines.is_noc_drug_code, false) as is_coded_drug,
-        exists (
+        exists(
             select 1
             from appropriate_drugs
             inner join supported_admin_lines
@@ -108,8 +108,11 @@ encounter_medication as (
         sum(case when drug_lines.is_noc_drug_without_ndc then 1 else 0 end)
             as noc_without_ndc_count,
         sum(case when drug_lines.is_ketamine_line then 1 else 0 end) as ketamine_line_count,
-        sum(case when drug_lines.is_coded_drug and not drug_lines.is_appropriate_drug
-            then 1 else 0 end) as not_indicated_drug_count
+        sum(case
+            when drug_lines.is_coded_drug and not drug_lines.is_appropriate_drug
+                then 1
+            else 0
+        end) as not_indicated_drug_count
     from supported_encounters
     left join drug_lines
         on supported_encounters.encounter_key = drug_lines.encounter_key
@@ -171,11 +174,11 @@ alert_lines as (
 claim_amounts as (
 
     select
-        encounter_key,
-        claim_key,
+        alert_lines.encounter_key,
+        alert_lines.claim_key,
         {{ amount_at_risk('alert_lines') }} as claim_amount_at_risk
     from alert_lines
-    group by encounter_key, claim_key
+    group by alert_lines.encounter_key, alert_lines.claim_key
 
 ),
 
@@ -195,8 +198,10 @@ alerts as (
         alert_lines.encounter_key,
         alert_lines.reason_code,
         max(alert_lines.person_id) as person_id,
-        max(case when alert_lines.claim_key = alert_lines.alert_claim_key
-            then alert_lines.claim_id end) as claim_id,
+        max(case
+            when alert_lines.claim_key = alert_lines.alert_claim_key
+                then alert_lines.claim_id
+        end) as claim_id,
         {{ sorted_list("case when alert_lines.claim_key = alert_lines.alert_claim_key then alert_lines.claim_line_number end") }}
             as claim_line_numbers,
         {{ sorted_list('alert_lines.claim_id') }} as related_claim_ids,
@@ -240,9 +245,11 @@ final as (
             when 'iv_no_medication'
                 then ' has no drug code, NDC or pharmacy line on the encounter.'
             when 'iv_noc_drug_unidentified'
-                then ' has only unclassified drug codes without an NDC ('
-                || alerts.drug_codes || ').'
-            else ' has drugs not listed as appropriate for the diagnosis ('
+                then
+                    ' has only unclassified drug codes without an NDC ('
+                    || alerts.drug_codes || ').'
+            else
+                ' has drugs not listed as appropriate for the diagnosis ('
                 || alerts.drug_codes || ').'
         end as evidence,
         alerts.claim_type,

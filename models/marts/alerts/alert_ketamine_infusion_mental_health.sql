@@ -130,11 +130,11 @@ alert_lines as (
 claim_amounts as (
 
     select
-        encounter_key,
-        claim_key,
+        alert_lines.encounter_key,
+        alert_lines.claim_key,
         {{ amount_at_risk('alert_lines') }} as claim_amount_at_risk
     from alert_lines
-    group by encounter_key, claim_key
+    group by alert_lines.encounter_key, alert_lines.claim_key
 
 ),
 
@@ -154,8 +154,10 @@ alerts as (
         alert_lines.encounter_key,
         alert_lines.reason_code,
         max(alert_lines.person_id) as person_id,
-        max(case when alert_lines.claim_key = alert_lines.alert_claim_key
-            then alert_lines.claim_id end) as claim_id,
+        max(case
+            when alert_lines.claim_key = alert_lines.alert_claim_key
+                then alert_lines.claim_id
+        end) as claim_id,
         {{ sorted_list("case when alert_lines.claim_key = alert_lines.alert_claim_key then alert_lines.claim_line_number end") }}
             as claim_line_numbers,
         {{ sorted_list('alert_lines.claim_id') }} as related_claim_ids,
@@ -194,10 +196,12 @@ final as (
         alerts.diagnosis_codes,
         case
             when alerts.reason_code = 'ketamine_noc_drug_not_identified'
-                then 'Unclassified drug ' || alerts.drug_codes
-                || ' with no NDC or description was given by '
-                || alerts.administration_codes
-            else 'Ketamine (' || alerts.drug_codes || ') was given by '
+                then
+                    'Unclassified drug ' || alerts.drug_codes
+                    || ' with no NDC or description was given by '
+                    || alerts.administration_codes
+            else
+                'Ketamine (' || alerts.drug_codes || ') was given by '
                 || alerts.administration_codes
         end
         || ' on ' || cast(alerts.service_date as {{ dbt.type_string() }})

@@ -8,13 +8,13 @@
 with
 
 {% for model_name in alert_rule_models() %}
-{{ model_name }} as (
+    {{ model_name }} as (
 
-    select
-        {{ alert_columns() | join(',\n        ') }}
-    from {{ ref(model_name) }}
+        select
+            {{ alert_columns() | join(',\n        ') }}
+        from {{ ref(model_name) }}
 
-),
+    ),
 
 {% endfor %}
 
@@ -27,10 +27,10 @@ catalog as (
 unioned as (
 
     {% for model_name in alert_rule_models() -%}
-    select * from {{ model_name }}
-    {%- if not loop.last %}
-    union all
-    {% endif %}
+        select * from {{ model_name }}
+        {%- if not loop.last %}
+            union all
+        {% endif %}
     {%- endfor %}
 
 ),
@@ -38,8 +38,9 @@ unioned as (
 final as (
 
     select
-        {%- for column in alert_columns() %}
-        unioned.{{ column }}{{ ',' if not loop.last }}
+    {%- for column in alert_columns() %}
+            unioned.{{ column }}{{ ',' if not loop.last }}
+    
         {%- endfor %}
     from unioned
     left join catalog
