@@ -16,11 +16,10 @@ claim_diagnosis_sets as (
     select distinct
         claim_key,
         min(service_date) over (partition by claim_key) as claim_service_date,
-        diagnosis_code_type,
-    {%- for position in range(1, 26) %}
-        diagnosis_code_{{ position }}{{ ',' if not loop.last }}
-    
-{%- endfor %}
+        {%- for position in range(1, 26) %}
+            diagnosis_code_{{ position }},
+        {%- endfor %}
+        diagnosis_code_type
     from claim_lines
 
 ),

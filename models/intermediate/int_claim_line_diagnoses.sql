@@ -56,13 +56,19 @@ pointed_diagnoses as (
 
 ),
 
+pointed_lines as (
+
+    select distinct claim_line_key from line_pointers
+
+),
+
 lines_without_pointers as (
 
     select
         claim_lines.claim_line_key,
         claim_lines.claim_key
     from claim_lines
-    left join (select distinct claim_line_key from line_pointers) as pointed_lines
+    left join pointed_lines
         on claim_lines.claim_line_key = pointed_lines.claim_line_key
     where pointed_lines.claim_line_key is null
 

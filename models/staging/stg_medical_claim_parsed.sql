@@ -31,7 +31,14 @@ cleaned as (
         member_id,
         payer,
         plan,
-        lower(claim_type) as claim_type_reported,
+        -- Claim type spellings seen in feeds: P / 837P and I / 837I besides the Tuva words.
+        case lower(claim_type)
+            when 'p' then 'professional'
+            when '837p' then 'professional'
+            when 'i' then 'institutional'
+            when '837i' then 'institutional'
+            else lower(claim_type)
+        end as claim_type_reported,
         place_of_service_code,
         -- Bill types arrive as '131' or, zero-padded, '0131'.
         case
@@ -186,11 +193,19 @@ rejects_resolved as (
         *,
         coalesce(
             field_reject_reason_code,
-            case when claim_type is null then 'undetermined_claim_type' end
+            case
+                when claim_type is null then 'undetermined_claim_type'
+                when claim_type not in ('professional', 'institutional', 'dental', 'vision')
+                    then 'invalid_claim_type'
+            end
         ) as reject_reason_code,
         coalesce(
             field_reject_column,
-            case when claim_type is null then 'claim_type' end
+            case
+                when claim_type is null then 'claim_type'
+                when claim_type not in ('professional', 'institutional', 'dental', 'vision')
+                    then 'claim_type'
+            end
         ) as reject_column
     from typed
 

@@ -70,6 +70,29 @@ supported_encounters as (
 
 -- A drug line is appropriate when ref_mental_health_appropriate_drugs lists its code for
 -- a tier of the encounter's supporting diagnoses (or for any tier).
+encounter_tiers as (
+
+    select distinct
+        encounter_key,
+        tier
+    from supported_admin_lines
+
+),
+
+appropriate_drug_lines as (
+
+    select distinct encounter_lines.claim_line_key
+    from encounter_lines
+    inner join encounter_tiers
+        on encounter_lines.encounter_key = encounter_tiers.encounter_key
+    inner join appropriate_drugs
+        on
+            encounter_lines.hcpcs_code = appropriate_drugs.hcpcs_code
+            and appropriate_drugs.applies_to_tier in ('any', encounter_tiers.tier)
+            and {{ within_effective_dates('encounter_lines.service_date', 'appropriate_drugs') }}
+
+),
+
 drug_lines as (
 
     select
@@ -80,21 +103,13 @@ drug_lines as (
         coalesce(encounter_lines.is_noc_drug_code, false) as is_noc_drug_code,
         encounter_lines.drug_category is not null
         and not coalesce(encounter_lines.is_noc_drug_code, false) as is_coded_drug,
-        exists(
-            select 1
-            from appropriate_drugs
-            inner join supported_admin_lines
-                on
-                    supported_admin_lines.encounter_key = encounter_lines.encounter_key
-                    and appropriate_drugs.applies_to_tier in ('any', supported_admin_lines.tier)
-            where
-                appropriate_drugs.hcpcs_code = encounter_lines.hcpcs_code
-                and {{ within_effective_dates('encounter_lines.service_date', 'appropriate_drugs') }}
-        ) as is_appropriate_drug
+        appropriate_drug_lines.claim_line_key is not null as is_appropriate_drug
     from encounter_lines
-    where
-        encounter_lines.is_drug_line
-        and encounter_lines.encounter_key in (select encounter_key from supported_encounters)
+    inner join supported_encounters
+        on encounter_lines.encounter_key = supported_encounters.encounter_key
+    left join appropriate_drug_lines
+        on encounter_lines.claim_line_key = appropriate_drug_lines.claim_line_key
+    where encounter_lines.is_drug_line
 
 ),
 

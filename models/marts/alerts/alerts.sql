@@ -35,19 +35,23 @@ unioned as (
 
 ),
 
-final as (
+enabled_alerts as (
 
-    select
-    {%- for column in alert_columns() %}
-            unioned.{{ column }}{{ ',' if not loop.last }}
-    
-        {%- endfor %}
+    select unioned.*
     from unioned
     left join catalog
         on
             unioned.rule_id = catalog.rule_id
             and unioned.reason_code = catalog.reason_code
     where coalesce(catalog.enabled, true)
+
+),
+
+final as (
+
+    select
+        {{ alert_columns() | join(',\n        ') }}
+    from enabled_alerts
 
 )
 

@@ -83,25 +83,84 @@ invalid_diagnoses as (
 
 metrics as (
 
-    select 1 as sort_order, 'rows_read' as metric, 'all files' as detail, row_count
+    select
+        1 as sort_order,
+        'rows_read' as metric,
+        'all files' as detail,
+        row_count
     from base_rows
+
     union all
-    select 2, 'rows_staged', 'usable rows', row_count from staged_rows
+
+    select
+        2 as sort_order,
+        'rows_staged' as metric,
+        'usable rows' as detail,
+        row_count
+    from staged_rows
+
     union all
-    select 3, 'rows_rejected', reject_reason_code, row_count from rejected_rows
+
+    select
+        3 as sort_order,
+        'rows_rejected' as metric,
+        reject_reason_code as detail,
+        row_count
+    from rejected_rows
+
     union all
-    select 4, 'staging_warnings', warning_code, row_count from warnings
+
+    select
+        4 as sort_order,
+        'staging_warnings' as metric,
+        warning_code as detail,
+        row_count
+    from warnings
+
     union all
-    select 5, 'duplicate_rows_collapsed', 'identical business rows', coalesce(row_count, 0)
+
+    select
+        5 as sort_order,
+        'duplicate_rows_collapsed' as metric,
+        'identical business rows' as detail,
+        coalesce(row_count, 0) as row_count
     from duplicates
+
     union all
-    select 6, 'claim_versions', version_status, row_count from versions
+
+    select
+        6 as sort_order,
+        'claim_versions' as metric,
+        version_status as detail,
+        row_count
+    from versions
+
     union all
-    select 7, 'final_lines', line_resolution, row_count from line_resolutions
+
+    select
+        7 as sort_order,
+        'final_lines' as metric,
+        line_resolution as detail,
+        row_count
+    from line_resolutions
+
     union all
-    select 8, 'final_claims_by_money_level', money_level, row_count from money_levels
+
+    select
+        8 as sort_order,
+        'final_claims_by_money_level' as metric,
+        money_level as detail,
+        row_count
+    from money_levels
+
     union all
-    select 9, 'invalid_diagnosis_codes', 'not evaluated', row_count from invalid_diagnoses
+
+    select
+        9 as sort_order,
+        'invalid_diagnosis_codes' as metric,
+        'not evaluated' as detail,
+        row_count
+    from invalid_diagnoses
 
 ),
 
