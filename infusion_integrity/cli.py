@@ -178,6 +178,14 @@ def _add_build_parser(subcommands: argparse._SubParsersAction) -> None:
             f" else <project>/{DATABASE_FILE_NAME})"
         ),
     )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help=(
+            "load only claim files not loaded before into the same database, re-evaluate"
+            " the persons they touch and keep everyone else's alerts (pre-payment runs)"
+        ),
+    )
     checks = parser.add_mutually_exclusive_group()
     checks.add_argument(
         "--strict",
@@ -286,7 +294,8 @@ def run_build(args: argparse.Namespace) -> int:
     from infusion_integrity.dbt_runner import run_dbt
     from infusion_integrity.summary import build_summary, format_summary
 
-    run_dbt(["build"], project_dir, claims_path, database_path)
+    extra_vars = {"incremental_run": True} if args.incremental else None
+    run_dbt(["build"], project_dir, claims_path, database_path, extra_vars)
     sys.stdout.write(format_summary(build_summary(database_path)))
     return EXIT_OK
 

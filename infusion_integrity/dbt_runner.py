@@ -25,12 +25,14 @@ def run_dbt(
     project_dir: Path,
     claims_path: Path | None,
     database_path: Path | None,
+    extra_vars: dict[str, object] | None = None,
 ) -> None:
     """Run one dbt command, for example `["build"]`, against this project.
 
     `claims_path` is passed as the `claims_path` var and `database_path` through the
     INFUSION_INTEGRITY_DUCKDB environment variable that the profile reads. Both are made
-    absolute first, because dbt resolves relative paths from the working directory. dbt's
+    absolute first, because dbt resolves relative paths from the working directory.
+    `extra_vars` are passed as further dbt vars (for example `{"incremental_run": True}`). dbt's
     console output goes to stderr, so that stdout carries only what the caller prints.
 
     Raises RuntimeError naming the failed nodes, or the error that stopped dbt, when the
@@ -47,12 +49,15 @@ def run_dbt(
     ]
     if not sys.stderr.isatty():
         command.append("--no-use-colors")
+    dbt_vars: dict[str, object] = dict(extra_vars or {})
     if claims_path is not None:
+        dbt_vars["claims_path"] = str(Path(claims_path).resolve())
+    if dbt_vars:
         if "--vars" in args:
             raise ValueError(
-                "Pass the claims folder either as claims_path or inside --vars, not both."
+                "Pass the claims folder and vars either as arguments or inside --vars, not both."
             )
-        command += ["--vars", json.dumps({"claims_path": str(Path(claims_path).resolve())})]
+        command += ["--vars", json.dumps(dbt_vars)]
 
     environment: dict[str, str] = {}
     if database_path is not None:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-ROWS_READ_TABLE = ("staging", "base_medical_claim")
+# Rows this run evaluated: all rows on a full run, the batch's persons on an incremental one.
+ROWS_READ_TABLE = ("staging", "base_medical_claim_in_scope")
 ROWS_STAGED_TABLE = ("staging", "stg_medical_claim")
 REJECTED_TABLE = ("staging", "rejected_claim_lines")
 DEDUPLICATED_TABLE = ("intermediate", "int_claim_lines_deduplicated")
@@ -52,7 +53,7 @@ class Summary:
 def build_summary(database_path: Path) -> Summary:
     """Read the build counts from a DuckDB file, opened read-only.
 
-    Raises ValueError when the file does not exist or has no `staging.base_medical_claim`
+    Raises ValueError when the file does not exist or has no `staging.base_medical_claim_in_scope`
     table, and RuntimeError when DuckDB cannot open it (for example while dbt writes it).
     """
     database_path = Path(database_path)

@@ -64,7 +64,7 @@
 {%- endmacro %}
 
 
-{% macro read_claim_files(file_prefix, contract_columns, required_columns=[], required=true) -%}
+{% macro read_claim_files(file_prefix, contract_columns, required_columns=[], required=true, exclude_file_names=[]) -%}
     {%- set aliases = {'person_id': 'patient_id'} -%}
     {%- if not execute -%}
         select
@@ -80,8 +80,14 @@
     {%- endif -%}
 
     {%- set parts = [] -%}
+    {%- set found_any = [] -%}
     {%- for extension in ['csv', 'parquet'] -%}
-        {%- set files = list_claim_files(file_prefix, extension) -%}
+        {%- set all_files = list_claim_files(file_prefix, extension) -%}
+        {%- set files = [] -%}
+        {%- for file in all_files -%}
+            {%- if file.split('/')[-1] not in exclude_file_names -%}{%- do files.append(file) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if all_files | length > 0 -%}{%- do found_any.append(extension) -%}{%- endif -%}
         {%- if files | length > 0 -%}
             {%- set reader = claim_file_reader(files, extension) -%}
             {%- set present = file_columns(reader) -%}
@@ -99,7 +105,7 @@
     {%- endfor -%}
 
     {%- if parts | length == 0 -%}
-        {%- if required -%}
+        {%- if required and found_any | length == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "No " ~ file_prefix ~ "*.csv or " ~ file_prefix ~ "*.parquet files found in"
                 ~ " claims_path '" ~ claims_folder() ~ "'. Point the var at your folder, e.g."

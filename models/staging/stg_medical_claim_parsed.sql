@@ -11,9 +11,11 @@
 {%- set money_columns = ['paid_amount', 'allowed_amount', 'charge_amount'] -%}
 {%- set number_columns = ['service_unit_quantity', 'ndc_quantity'] -%}
 
+-- depends_on: {{ ref('stg_persons_in_scope') }}
+
 with source_rows as (
 
-    select * from {{ ref('base_medical_claim') }}
+    select * from {{ ref('base_medical_claim_in_scope') }}
 
 ),
 

@@ -23,7 +23,7 @@ MESSY_FINDING = (
 SUMMARY_TABLES_SQL = """
 create schema staging;
 create schema intermediate;
-create table staging.base_medical_claim as select range as row_id from range(6);
+create table staging.base_medical_claim_in_scope as select range as row_id from range(6);
 create table staging.stg_medical_claim as select range as row_id from range(3);
 create table staging.rejected_claim_lines as
     select * from (values ('invalid_date'), ('invalid_date'), ('missing_person_id'))
@@ -206,7 +206,7 @@ def test_summary_database_without_build(capsys, tmp_path):
 
     captured = capsys.readouterr()
     assert exit_code == 2
-    assert "staging.base_medical_claim" in captured.err
+    assert "staging.base_medical_claim_in_scope" in captured.err
 
 
 def test_build_summary_values(tmp_path):
@@ -237,7 +237,7 @@ def test_format_summary_empty_alerts(tmp_path):
 def test_build_runs_dbt_then_summary(capsys, monkeypatch, tmp_path):
     calls = []
 
-    def fake_run_dbt(args, project_dir, claims_path, database_path):
+    def fake_run_dbt(args, project_dir, claims_path, database_path, extra_vars=None):
         calls.append((args, project_dir, claims_path, database_path))
         create_build_database(database_path)
 
@@ -425,3 +425,26 @@ def test_run_dbt_raises_on_failure(monkeypatch, tmp_path):
         dbt_runner.run_dbt(["build"], tmp_path, None, None)
     args, _ = RecordingRunner.calls[0]
     assert "--vars" not in args
+
+
+def test_build_incremental_passes_var(monkeypatch, tmp_path):
+    received = {}
+
+    def fake_run_dbt(args, project_dir, claims_path, database_path, extra_vars=None):
+        received["extra_vars"] = extra_vars
+        create_build_database(database_path)
+
+    monkeypatch.setattr(dbt_runner, "run_dbt", fake_run_dbt)
+    database = tmp_path / "build.duckdb"
+
+    exit_code = run_cli(
+        "build",
+        "--claims-path",
+        str(FIXTURES / "clean"),
+        "--database",
+        str(database),
+        "--incremental",
+    )
+
+    assert exit_code == 0
+    assert received["extra_vars"] == {"incremental_run": True}

@@ -14,7 +14,7 @@ from conftest import query
 def test_every_row_staged_or_rejected(tuva_database: Path) -> None:
     read, staged, rejected = query(
         tuva_database,
-        "select (select count(*) from staging.base_medical_claim), "
+        "select (select count(*) from staging.base_medical_claim_in_scope), "
         "(select count(*) from staging.stg_medical_claim), "
         "(select count(*) from staging.rejected_claim_lines)",
     )[0]

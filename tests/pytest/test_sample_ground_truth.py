@@ -63,7 +63,7 @@ def test_one_alert_per_claim_and_reason(sample_database: Path) -> None:
 def test_every_input_row_accounted_for(sample_database: Path) -> None:
     read, staged, rejected = query(
         sample_database,
-        "select (select count(*) from staging.base_medical_claim), "
+        "select (select count(*) from staging.base_medical_claim_in_scope), "
         "(select count(*) from staging.stg_medical_claim), "
         "(select count(*) from staging.rejected_claim_lines)",
     )[0]

@@ -2,8 +2,11 @@
   Every alert of every enabled rule in one table with the common alert columns. Rules are
   the models listed in alert_rule_models(); a reason code switched off in rule_catalog
   (enabled = false) is left out. A reason code missing from the catalog is kept, and a
-  relationships test on this model fails for it.
+  relationships test on this model fails for it. Rebuilt in full on every run, also
+  incremental ones, from the rule tables that persist.
 -#}
+
+{{ config(materialized='table') }}
 
 with
 

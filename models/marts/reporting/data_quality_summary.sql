@@ -6,7 +6,7 @@
 
 with base_rows as (
 
-    select count(*) as row_count from {{ ref('base_medical_claim') }}
+    select count(*) as row_count from {{ ref('base_medical_claim_in_scope') }}
 
 ),
 

@@ -3,7 +3,7 @@
 
 with input_rows as (
 
-    select source_row_id from {{ ref('base_medical_claim') }}
+    select source_row_id from {{ ref('base_medical_claim_in_scope') }}
 
 ),
 
