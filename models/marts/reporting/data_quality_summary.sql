@@ -81,6 +81,16 @@ invalid_diagnoses as (
 
 ),
 
+icd9_claims as (
+
+    -- ICD-9-CM claims (service before ICD-10-CM, or coded so) are not evaluated by the
+    -- ICD-10-CM diagnosis rules.
+    select count(distinct claim_key) as row_count
+    from {{ ref('int_claim_diagnoses') }}
+    where diagnosis_code_type = 'icd-9-cm'
+
+),
+
 metrics as (
 
     select
@@ -161,6 +171,15 @@ metrics as (
         'not evaluated' as detail,
         row_count
     from invalid_diagnoses
+
+    union all
+
+    select
+        10 as sort_order,
+        'icd9_claims_not_evaluated' as metric,
+        'ICD-9-CM diagnoses' as detail,
+        row_count
+    from icd9_claims
 
 ),
 
