@@ -9,6 +9,8 @@
     {{ return([
         'alert_ketamine_infusion_mental_health',
         'alert_iv_infusion_mental_health',
+        'alert_home_infusion_per_diem',
+        'alert_infusion_unbundling',
     ]) }}
 {%- endmacro %}
 

@@ -10,11 +10,19 @@ from types import ModuleType
 
 import numpy as np
 
-from infusion_integrity.generator import plants_mental_health
+from infusion_integrity.generator import (
+    plants_home_infusion,
+    plants_mental_health,
+    plants_unbundling,
+)
 from infusion_integrity.generator.cases import PlantedCase
 from infusion_integrity.generator.ids import IdAllocator
 
-PLANT_MODULES: tuple[ModuleType, ...] = (plants_mental_health,)
+PLANT_MODULES: tuple[ModuleType, ...] = (
+    plants_mental_health,
+    plants_unbundling,
+    plants_home_infusion,
+)
 
 # Random streams, one per purpose. Adding cases leaves the background's random draws
 # unchanged, though its ids shift because cases draw ids first.

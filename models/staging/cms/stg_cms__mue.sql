@@ -42,18 +42,18 @@
 
 {%- if mue_files | length == 0 %}
 
-select
-    cast(null as varchar) as edit_file_kind,
-    cast(null as varchar) as applies_to_claim_type,
-    cast(null as varchar) as hcpcs_code,
-    cast(null as integer) as mue_value,
-    cast(null as varchar) as mue_adjudication_indicator,
-    cast(null as varchar) as mue_adjudication_text,
-    cast(null as varchar) as rationale,
-    cast(null as date) as effective_from,
-    cast(null as date) as effective_to,
-    cast(null as varchar) as source_file_name
-where false
+    select
+        cast(null as varchar) as edit_file_kind,
+        cast(null as varchar) as applies_to_claim_type,
+        cast(null as varchar) as hcpcs_code,
+        cast(null as integer) as mue_value,
+        cast(null as varchar) as mue_adjudication_indicator,
+        cast(null as varchar) as mue_adjudication_text,
+        cast(null as varchar) as rationale,
+        cast(null as date) as effective_from,
+        cast(null as date) as effective_to,
+        cast(null as varchar) as source_file_name
+    where false
 
 {%- else %}
 

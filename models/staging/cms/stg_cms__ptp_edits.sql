@@ -40,19 +40,19 @@
 
 {%- if ptp_files | length == 0 %}
 
-select
-    cast(null as varchar) as edit_file_kind,
-    cast(null as varchar) as applies_to_claim_type,
-    cast(null as varchar) as column_1_code,
-    cast(null as varchar) as column_2_code,
-    cast(null as boolean) as is_pre_1996_edit,
-    cast(null as date) as effective_from,
-    cast(null as date) as deletion_date,
-    cast(null as date) as effective_to,
-    cast(null as varchar) as modifier_indicator,
-    cast(null as varchar) as rationale,
-    cast(null as varchar) as source_file_name
-where false
+    select
+        cast(null as varchar) as edit_file_kind,
+        cast(null as varchar) as applies_to_claim_type,
+        cast(null as varchar) as column_1_code,
+        cast(null as varchar) as column_2_code,
+        cast(null as boolean) as is_pre_1996_edit,
+        cast(null as date) as effective_from,
+        cast(null as date) as deletion_date,
+        cast(null as date) as effective_to,
+        cast(null as varchar) as modifier_indicator,
+        cast(null as varchar) as rationale,
+        cast(null as varchar) as source_file_name
+    where false
 
 {%- else %}
 
@@ -76,7 +76,7 @@ with file_lines as (
         escape = '',
         auto_detect = false,
         null_padding = true,
-        -- Notice lines may hold stray tabs; they are skipped either way.
+        -- Notice lines may hold stray tabs, and they are skipped either way.
         ignore_errors = true,
         strict_mode = false,
         -- The files are not UTF-8 throughout (the notice has a copyright sign).
@@ -161,7 +161,7 @@ typed as (
 ),
 
 -- The same edit appears again in the files of a later quarter, possibly with a deletion
--- date added; the file with the highest version (the later name) wins.
+-- date added. The file with the highest version (the later name) wins.
 latest_version as (
 
     select
@@ -184,9 +184,9 @@ final as (
         is_pre_1996_edit,
         effective_from,
         deletion_date,
-        -- NOTE: the deletion date is read as the first date the edit no longer applies
-        -- (rows deleted on their effective date then never apply); CMS does not say
-        -- whether the deletion day itself is still edited.
+        -- NOTE: the deletion date is read as the first date the edit no longer applies, so
+        -- rows deleted on their effective date never apply. The CMS files do not say whether
+        -- the deletion day itself is still edited.
         cast({{ dbt.dateadd('day', -1, 'deletion_date') }} as date) as effective_to,
         modifier_indicator,
         rationale,
