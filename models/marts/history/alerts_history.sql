@@ -8,8 +8,7 @@
 {{ config(
     materialized='incremental',
     unique_key='alert_id',
-    incremental_strategy='delete+insert',
-    pre_hook=[]
+    incremental_strategy='delete+insert'
 ) }}
 
 {%- set run_time = "cast('" ~ run_started_at.strftime("%Y-%m-%d %H:%M:%S") ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
