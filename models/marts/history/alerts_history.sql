@@ -64,23 +64,23 @@ merged as (
 
 {% else %}
 
-merged as (
+    merged as (
 
-    select
-        alert_id,
-        rule_id,
-        reason_code,
-        person_id,
-        claim_id,
-        service_date,
-        amount_at_risk,
-        {{ run_time }} as first_seen_at,
-        {{ run_time }} as last_seen_at,
-        cast(null as {{ dbt.type_timestamp() }}) as stopped_at,
-        true as is_active
-    from current_alerts
+        select
+            alert_id,
+            rule_id,
+            reason_code,
+            person_id,
+            claim_id,
+            service_date,
+            amount_at_risk,
+            {{ run_time }} as first_seen_at,
+            {{ run_time }} as last_seen_at,
+            cast(null as {{ dbt.type_timestamp() }}) as stopped_at,
+            true as is_active
+        from current_alerts
 
-),
+    ),
 
 {% endif %}
 

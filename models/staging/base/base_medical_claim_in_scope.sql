@@ -46,11 +46,11 @@ final as (
 
 {% else %}
 
-final as (
+    final as (
 
-    select * from claim_rows
+        select * from claim_rows
 
-)
+    )
 
 {% endif %}
 
