@@ -186,95 +186,45 @@ alert_lines as (
 
 ),
 
-claim_amounts as (
-
-    select
-        alert_lines.encounter_key,
-        alert_lines.claim_key,
-        {{ amount_at_risk('alert_lines') }} as claim_amount_at_risk
-    from alert_lines
-    group by alert_lines.encounter_key, alert_lines.claim_key
-
-),
-
-encounter_amounts as (
-
-    select
-        encounter_key,
-        sum(claim_amount_at_risk) as amount_at_risk
-    from claim_amounts
-    group by encounter_key
-
-),
-
-alerts as (
-
-    select
-        alert_lines.encounter_key,
-        alert_lines.reason_code,
-        max(alert_lines.person_id) as person_id,
-        max(case
-            when alert_lines.claim_key = alert_lines.alert_claim_key
-                then alert_lines.claim_id
-        end) as claim_id,
-        {{ sorted_list("case when alert_lines.claim_key = alert_lines.alert_claim_key then alert_lines.claim_line_number end") }}
-            as claim_line_numbers,
-        {{ sorted_list('alert_lines.claim_id') }} as related_claim_ids,
-        max(alert_lines.claim_type) as claim_type,
-        max(alert_lines.billing_npi) as billing_npi,
-        max(alert_lines.rendering_npi) as rendering_npi,
-        min(alert_lines.service_date) as service_date,
-        {{ sorted_list('alert_lines.hcpcs_code') }} as hcpcs_codes,
-        {{ sorted_list("case when alert_lines.is_iv_admin_line then coalesce(alert_lines.hcpcs_code, 'revenue ' || alert_lines.revenue_center_code) end") }}
-            as administration_codes,
-        {{ sorted_list("case when not alert_lines.is_iv_admin_line then alert_lines.hcpcs_code end") }}
-            as drug_codes,
-        max(alert_lines.mental_health_codes) as diagnosis_codes,
-        max(alert_lines.support_texts) as support_texts
-    from alert_lines
-    group by alert_lines.encounter_key, alert_lines.reason_code
-
-),
+{{ mental_health_encounter_rollup('is_iv_admin_line') }},
 
 final as (
 
     select
-        {{ alert_id('iv_infusion_mental_health', 'alerts.reason_code', ['alerts.encounter_key']) }}
+        {{ alert_id('iv_infusion_mental_health', 'encounter_alerts.reason_code', ['encounter_alerts.encounter_key']) }}
             as alert_id,
         cast('iv_infusion_mental_health' as {{ dbt.type_string() }}) as rule_id,
-        alerts.reason_code,
+        encounter_alerts.reason_code,
         catalog.severity,
-        alerts.person_id,
-        alerts.claim_id,
-        alerts.claim_line_numbers,
-        alerts.billing_npi,
-        alerts.rendering_npi,
-        alerts.service_date,
-        cast(encounter_amounts.amount_at_risk as decimal(18, 2)) as amount_at_risk,
-        alerts.hcpcs_codes,
-        alerts.diagnosis_codes,
-        'IV administration ' || alerts.administration_codes
-        || ' on ' || cast(alerts.service_date as {{ dbt.type_string() }})
-        || ' with mental-health diagnoses ' || alerts.support_texts
-        || case alerts.reason_code
+        encounter_alerts.person_id,
+        encounter_alerts.claim_id,
+        encounter_alerts.claim_line_numbers,
+        encounter_alerts.billing_npi,
+        encounter_alerts.rendering_npi,
+        encounter_alerts.service_date,
+        cast(encounter_alerts.amount_at_risk as decimal(18, 2)) as amount_at_risk,
+        encounter_alerts.hcpcs_codes,
+        encounter_alerts.diagnosis_codes,
+        'IV administration ' || encounter_alerts.administration_codes
+        || ' on ' || cast(encounter_alerts.service_date as {{ dbt.type_string() }})
+        || ' with mental-health diagnoses ' || encounter_alerts.support_texts
+        || case encounter_alerts.reason_code
             when 'iv_no_medication'
                 then ' has no drug code, NDC or pharmacy line on the encounter.'
             when 'iv_noc_drug_unidentified'
                 then
                     ' has only unclassified drug codes without an NDC ('
-                    || alerts.drug_codes || ').'
+                    || encounter_alerts.drug_codes || ').'
             else
                 ' has drugs not listed as appropriate for the diagnosis ('
-                || alerts.drug_codes || ').'
+                || encounter_alerts.drug_codes || ').'
         end as evidence,
-        alerts.claim_type,
-        alerts.related_claim_ids,
-        alerts.encounter_key
-    from alerts
-    inner join encounter_amounts
-        on alerts.encounter_key = encounter_amounts.encounter_key
+        encounter_alerts.claim_type,
+        encounter_alerts.related_claim_ids,
+        encounter_alerts.encounter_key
+    from encounter_alerts
     left join catalog
-        on alerts.reason_code = catalog.reason_code
+        on encounter_alerts.reason_code = catalog.reason_code
 
 )
 
