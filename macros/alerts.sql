@@ -62,3 +62,30 @@
 {% macro duckdb__sorted_list(column) -%}
     string_agg(distinct cast({{ column }} as varchar), ', ' order by cast({{ column }} as varchar))
 {%- endmacro %}
+
+
+{#-
+  A line as evidence sentences name it: code, line number, units and modifiers, e.g.
+  '96374 line 2 (1 unit, modifiers 59)'. Expects the columns hcpcs_code,
+  claim_line_number, service_unit_quantity and modifier_list.
+-#}
+{% macro claim_line_label() -%}
+    hcpcs_code || ' line ' || cast(claim_line_number as {{ dbt.type_string() }}) || ' ('
+    || case
+        when service_unit_quantity is null then 'units not reported'
+        when service_unit_quantity = 1 then '1 unit'
+        when service_unit_quantity = floor(service_unit_quantity)
+            then
+                cast(cast(service_unit_quantity as integer) as {{ dbt.type_string() }})
+                || ' units'
+        else cast(service_unit_quantity as {{ dbt.type_string() }}) || ' units'
+    end
+    || ', '
+    || case
+        when coalesce(modifier_list, '|') = '|' then 'no modifier'
+        else 'modifiers ' || replace(
+            substring(modifier_list, 2, length(modifier_list) - 2), '|', ', '
+        )
+    end
+    || ')'
+{%- endmacro %}

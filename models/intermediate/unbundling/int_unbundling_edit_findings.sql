@@ -82,24 +82,7 @@ claim_lines as (
         -- Date-of-service unit limits add up the claims of one provider: the billing NPI,
         -- else only the claim itself when the NPI is missing.
         coalesce(billing_npi, 'claim ' || claim_key) as limit_provider_key,
-        hcpcs_code || ' line ' || cast(claim_line_number as {{ dbt.type_string() }}) || ' ('
-        || case
-            when service_unit_quantity is null then 'units not reported'
-            when service_unit_quantity = 1 then '1 unit'
-            when service_unit_quantity = floor(service_unit_quantity)
-                then
-                    cast(cast(service_unit_quantity as integer) as {{ dbt.type_string() }})
-                    || ' units'
-            else cast(service_unit_quantity as {{ dbt.type_string() }}) || ' units'
-        end
-        || ', '
-        || case
-            when coalesce(modifier_list, '|') = '|' then 'no modifier'
-            else 'modifiers ' || replace(
-                substring(modifier_list, 2, length(modifier_list) - 2), '|', ', '
-            )
-        end
-        || ')' as line_label
+        {{ claim_line_label() }} as line_label
     from classified_lines
 
 ),

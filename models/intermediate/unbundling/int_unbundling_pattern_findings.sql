@@ -74,24 +74,7 @@ claim_lines as (
             false
         ) as is_drug_infusion,
         -- Line label used in evidence: '96374 line 2 (1 unit, modifiers 59)'.
-        hcpcs_code || ' line ' || cast(claim_line_number as {{ dbt.type_string() }}) || ' ('
-        || case
-            when service_unit_quantity is null then 'units not reported'
-            when service_unit_quantity = 1 then '1 unit'
-            when service_unit_quantity = floor(service_unit_quantity)
-                then
-                    cast(cast(service_unit_quantity as integer) as {{ dbt.type_string() }})
-                    || ' units'
-            else cast(service_unit_quantity as {{ dbt.type_string() }}) || ' units'
-        end
-        || ', '
-        || case
-            when coalesce(modifier_list, '|') = '|' then 'no modifier'
-            else 'modifiers ' || replace(
-                substring(modifier_list, 2, length(modifier_list) - 2), '|', ', '
-            )
-        end
-        || ')' as line_label,
+        {{ claim_line_label() }} as line_label,
         -- Reference to the line from another line's evidence: '96365 (claim C1 line 1)'.
         hcpcs_code || ' (claim ' || claim_id || ' line '
         || cast(claim_line_number as {{ dbt.type_string() }}) || ')' as line_reference
