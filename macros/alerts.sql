@@ -35,13 +35,15 @@
 
 {#-
   Dollars at risk over a group of claim lines of one claim, each dollar counted once: the
-  sum of line amounts, or the claim amount once when the claim carries money at claim
-  level (see int_claim_lines_final). Aggregate expression.
+  sum of the lines' amounts (on claims with claim-level money, their shares of the claim
+  amount allocated by charge), or the claim amount once when some line of a claim-level
+  claim has no share (no usable charges). Aggregate expression.
 -#}
 {% macro amount_at_risk(line_alias) -%}
     coalesce(
         case
             when max({{ line_alias }}.money_level) = 'claim'
+                and count({{ line_alias }}.line_amount_at_risk) < count(*)
                 then max({{ line_alias }}.claim_level_amount_at_risk)
             else sum({{ line_alias }}.line_amount_at_risk)
         end,

@@ -72,3 +72,24 @@
         '{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+
+{#-
+  Post-hook of every model: refresh the planner statistics of the table just built, on
+  warehouses that do not do it on write. PostgreSQL has none for a new table until
+  autovacuum gets to it, so the next model is planned blind (at 1 million claim lines
+  int_unbundling_pattern_findings then ran for over 12 minutes instead of about 10 seconds).
+-#}
+{% macro refresh_statistics() -%}
+    {{ return(adapter.dispatch('refresh_statistics', 'infusion_integrity')()) }}
+{%- endmacro %}
+
+{% macro default__refresh_statistics() -%}
+{%- endmacro %}
+
+{% macro postgres__refresh_statistics() -%}
+    {%- if model.config.materialized in ['table', 'incremental'] -%}
+        analyze {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+

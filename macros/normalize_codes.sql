@@ -2,9 +2,10 @@
   Code normalisation used by staging. Each returns a SQL expression over one text column.
 -#}
 
-{#- ICD-10-CM / ICD-9-CM: trimmed, upper case, dots and inner spaces removed ('f33.1' -> 'F331'). -#}
+{#- ICD-10-CM / ICD-9-CM: trimmed, upper case, dots, hyphens and inner spaces removed
+    ('f33.1' and 'F33-1' -> 'F331'). -#}
 {% macro normalize_diagnosis_code(column) -%}
-    nullif(upper(replace(replace(trim({{ column }}), '.', ''), ' ', '')), '')
+    nullif(upper(replace(replace(replace(trim({{ column }}), '.', ''), '-', ''), ' ', '')), '')
 {%- endmacro %}
 
 {#- ICD-10-CM shape: a letter, a digit, then 1 to 5 letters or digits (3 to 7 characters). -#}
@@ -109,11 +110,26 @@
     try_cast({{ column }} as date)
 {%- endmacro %}
 
-{#- PostgreSQL has no try_cast: a calendar check bounds month and day first. NOTE: 30 and 31
-    of a short month still fail the cast there. -#}
+{#-
+  PostgreSQL has no try_cast, and a failed cast stops the query, so the text is checked
+  first: the YYYY-MM-DD shape, then the day against the length of its month (leap years
+  included). Nested CASEs fix the order, because PostgreSQL may evaluate AND operands in
+  any order. Other shapes give NULL here, though DuckDB's try_cast reads some of them
+  (is_iso_date accepts only YYYY-MM-DD on both). Year 0000 is NULL: PostgreSQL has no year 0.
+-#}
 {% macro postgres__try_cast_date(column) -%}
     case
         when {{ column }} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
-            then cast({{ column }} as date)
+            and substring({{ column }}, 1, 4) <> '0000'
+            then case
+                when cast(substring({{ column }}, 9, 2) as integer) <= extract(day from
+                    make_date(
+                        cast(substring({{ column }}, 1, 4) as integer),
+                        cast(substring({{ column }}, 6, 2) as integer),
+                        1
+                    ) + interval '1 month' - interval '1 day'
+                )
+                    then cast({{ column }} as date)
+            end
     end
 {%- endmacro %}

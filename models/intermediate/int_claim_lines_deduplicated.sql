@@ -36,7 +36,7 @@ ranked as (
         count(*) over (partition by business_row_key) as duplicate_count,
         row_number() over (
             partition by business_row_key
-            order by ingest_datetime desc, source_file_name asc, source_row_number asc
+            order by ingest_datetime desc nulls last, source_file_name asc, source_row_number asc
         ) as copy_rank
     from claim_lines
 

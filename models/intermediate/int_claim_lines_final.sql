@@ -6,8 +6,9 @@
     A repeated line without a reversal is a resent line version; the latest one is kept.
   - Revenue code 0001 is the claim total on institutional claims, not a service.
   - Claim-level money: institutional claims often repeat the claim's paid amount on every
-    line. Such claims get money_level 'claim', and a rule counts the claim amount once
-    instead of summing lines.
+    line. Such claims get money_level 'claim': each line carries its share of the claim
+    amount allocated by charge, and where charges cannot allocate it a rule counts the
+    claim amount once instead of summing lines.
 -#}
 
 {%- set amount_column = var('amount_at_risk_column') -%}
@@ -26,13 +27,18 @@ with claim_lines as (
 claim_versions as (
 
     select * from {{ ref('int_claim_versions') }}
-    where is_final_version
+    where is_final_version or netting_claim_key is not null
 
 ),
 
+-- Lines of final versions, and the lines of reversals keyed (netting_key) to the final
+-- version they net against. A netted line keeps the columns of its non-reversal row.
 final_version_lines as (
 
-    select claim_lines.*
+    select
+        claim_lines.*,
+        coalesce(claim_versions.netting_claim_key, claim_lines.claim_key) as netting_key,
+        claim_versions.netting_claim_key is not null as is_reversal_line
     from claim_lines
     inner join claim_versions
         on claim_lines.claim_key = claim_versions.claim_key
@@ -43,22 +49,24 @@ line_versions as (
 
     select
         *,
-        count(*) over (partition by claim_key, claim_line_number) as line_row_count,
-        sum(paid_amount) over (partition by claim_key, claim_line_number) as net_paid_amount,
-        sum(allowed_amount) over (partition by claim_key, claim_line_number)
+        count(*) over (partition by netting_key, claim_line_number) as line_row_count,
+        sum(paid_amount) over (partition by netting_key, claim_line_number) as net_paid_amount,
+        sum(allowed_amount) over (partition by netting_key, claim_line_number)
             as net_allowed_amount,
-        sum(charge_amount) over (partition by claim_key, claim_line_number)
+        sum(charge_amount) over (partition by netting_key, claim_line_number)
             as net_charge_amount,
-        sum(service_unit_quantity_reported) over (partition by claim_key, claim_line_number)
+        sum(service_unit_quantity_reported) over (partition by netting_key, claim_line_number)
             as net_unit_quantity,
-        min(paid_amount) over (partition by claim_key, claim_line_number) as min_paid_amount,
+        min(paid_amount) over (partition by netting_key, claim_line_number) as min_paid_amount,
         row_number() over (
-            partition by claim_key, claim_line_number
+            partition by netting_key, claim_line_number
             order by
+                case when is_reversal_line then 1 else 0 end,
                 case when paid_amount < 0 then 1 else 0 end,
-                ingest_datetime desc,
+                ingest_datetime desc nulls last,
                 paid_date desc nulls last,
-                source_row_id asc
+                source_file_name desc,
+                source_row_number desc
         ) as line_version_rank
     from final_version_lines
 
@@ -74,7 +82,8 @@ netted as (
             else 'latest_resend'
         end as line_resolution
     from line_versions
-    where line_version_rank = 1
+    -- A reversal line with nothing to reverse (no such line on the claim) is no service.
+    where line_version_rank = 1 and not is_reversal_line
 
 ),
 
@@ -130,9 +139,13 @@ claim_money as (
         ) as is_claim_level_money,
         max(claim_lines.paid_amount) as repeated_paid_amount,
         max(claim_lines.allowed_amount) as repeated_allowed_amount,
-        max(claim_lines.charge_amount) as repeated_charge_amount
+        max(claim_lines.charge_amount) as repeated_charge_amount,
+        sum(case
+            when coalesce(claim_lines.revenue_center_code, '') <> '0001'
+                then claim_lines.charge_amount
+        end) as service_charge_total
     from final_version_lines as claim_lines
-    where claim_lines.claim_type = 'institutional'
+    where claim_lines.claim_type = 'institutional' and not claim_lines.is_reversal_line
     group by claim_lines.claim_key
 
 ),
@@ -190,12 +203,15 @@ final as (
             when coalesce(claim_money.is_claim_level_money, false)
                 then claim_money.repeated_{{ amount_column }}
         end as claim_level_amount_at_risk,
+        -- On claim-level money, a line's share of the claim amount is allocated by its
+        -- charge (NULL when the claim has no usable charges), so a rule that flags one
+        -- line of a claim puts that line's share at risk, not the whole claim.
         cast(case
-            when coalesce(claim_money.is_claim_level_money, false) then null
+            when coalesce(claim_money.is_claim_level_money, false)
+                then claim_money.repeated_{{ amount_column }} * service_lines.resolved_charge_amount
+                / nullif(claim_money.service_charge_total, 0)
             else service_lines.resolved_{{ amount_column }}
-        end as decimal(18, 2
-        ))
-            as line_amount_at_risk,
+        end as decimal(18, 2)) as line_amount_at_risk,
         cast(case
             when service_lines.resolved_unit_quantity <> 0
                 then service_lines.resolved_unit_quantity

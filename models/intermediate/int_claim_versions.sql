@@ -5,8 +5,11 @@
 
   - Frequency 7 and Medicare adjustment letters (seed ref_claim_frequency_codes) replace the
     earlier version; frequency 8 voids the family.
-  - A claim whose paid amounts are all negative is a reversal: it cancels its family. With
-    no earlier version to cancel it is an orphan credit, not a service.
+  - A claim whose paid amounts are all negative is a reversal of the version before it: its
+    lines net against that version's lines with the same line numbers, so a reversal of one
+    line cancels only that line, and one of every line cancels the claim. A reversal of a
+    version that was replaced since changes nothing. With no earlier version it is an
+    orphan credit, not a service.
   - The claim key is claim id + person, so a claim id reused for another person is another
     claim, and an original_claim_id only links claims of the same person.
 -#}
@@ -68,6 +71,7 @@ ordered as (
 
     select
         *,
+        version_action = 'reversal' as is_reversal,
         count(*) over (partition by person_id, family_claim_id) as family_version_count,
         row_number() over (
             partition by person_id, family_claim_id
@@ -76,46 +80,90 @@ ordered as (
                 paid_date nulls first,
                 ingest_datetime nulls first,
                 claim_id
-        ) as version_number,
-        count(*) over (partition by person_id, family_claim_id)
-        - row_number() over (
-            partition by person_id, family_claim_id
-            order by
-                case when version_action = 'original' then 0 else 1 end,
-                paid_date nulls first,
-                ingest_datetime nulls first,
-                claim_id
-        ) as later_version_count
+        ) as version_number
     from linked
+
+),
+
+-- Reversals do not replace a version: their negative lines net against the lines of the
+-- version they follow. So the latest version is the latest one that is not a reversal.
+ranked as (
+
+    select
+        *,
+        case
+            when not is_reversal
+                then row_number() over (
+                    partition by person_id, family_claim_id, is_reversal
+                    order by version_number desc
+                )
+        end as non_reversal_rank_from_last,
+        max(case when not is_reversal then version_number end) over (
+            partition by person_id, family_claim_id
+            order by version_number
+            rows between unbounded preceding and 1 preceding
+        ) as reversed_version_number
+    from ordered
+
+),
+
+-- The version each reversal nets against: the latest non-reversal version before it.
+reversal_targets as (
+
+    select
+        reversals.claim_key,
+        target.claim_key as netting_claim_key,
+        target.claim_id as netting_claim_id,
+        target.non_reversal_rank_from_last = 1
+        and target.version_action <> 'void' as targets_final_version
+    from ranked as reversals
+    inner join ranked as target
+        on
+            reversals.person_id = target.person_id
+            and reversals.family_claim_id = target.family_claim_id
+            and reversals.reversed_version_number = target.version_number
+    where reversals.is_reversal
 
 ),
 
 final as (
 
     select
-        claim_key,
-        claim_id,
-        person_id,
-        family_claim_id,
-        {{ text_key(['person_id', 'family_claim_id']) }} as claim_family_key,
-        claim_type,
-        bill_type_code,
-        claim_frequency_code,
-        original_claim_id,
-        version_action,
-        version_number,
-        family_version_count,
-        later_version_count = 0 as is_latest_version,
-        later_version_count = 0
-        and version_action not in ('void', 'reversal') as is_final_version,
+        ranked.claim_key,
+        ranked.claim_id,
+        ranked.person_id,
+        ranked.family_claim_id,
+        {{ text_key(['ranked.person_id', 'ranked.family_claim_id']) }} as claim_family_key,
+        ranked.claim_type,
+        ranked.bill_type_code,
+        ranked.claim_frequency_code,
+        ranked.original_claim_id,
+        ranked.version_action,
+        ranked.version_number,
+        ranked.family_version_count,
+        coalesce(ranked.non_reversal_rank_from_last = 1, false) as is_latest_version,
+        coalesce(ranked.non_reversal_rank_from_last = 1, false)
+        and ranked.version_action <> 'void' as is_final_version,
         case
-            when later_version_count > 0 then 'superseded'
-            when version_action = 'void' then 'voided'
-            when version_action = 'reversal' and family_version_count = 1 then 'orphan_credit'
-            when version_action = 'reversal' then 'reversed'
+            when ranked.is_reversal and reversal_targets.targets_final_version
+                then reversal_targets.netting_claim_key
+        end as netting_claim_key,
+        case
+            when ranked.is_reversal and reversal_targets.targets_final_version
+                then reversal_targets.netting_claim_id
+        end as netting_claim_id,
+        case
+            when ranked.is_reversal and reversal_targets.claim_key is null then 'orphan_credit'
+            when ranked.is_reversal and reversal_targets.targets_final_version
+                then 'reversal_netted'
+            when ranked.is_reversal then 'reversal_of_superseded'
+            when ranked.non_reversal_rank_from_last > 1 then 'superseded'
+            when ranked.version_action = 'void' then 'voided'
             else 'final'
         end as version_status
-    from ordered
+    from ranked
+    left join reversal_targets
+        on ranked.claim_key = reversal_targets.claim_key
 
 )
 

@@ -10,6 +10,12 @@
 ] -%}
 {%- set money_columns = ['paid_amount', 'allowed_amount', 'charge_amount'] -%}
 {%- set number_columns = ['service_unit_quantity', 'ndc_quantity'] -%}
+{#- An end date before its start date makes the span (and per-diem days) meaningless. -#}
+{%- set date_spans = [
+    ('claim_start_date', 'claim_end_date'),
+    ('claim_line_start_date', 'claim_line_end_date'),
+    ('admission_date', 'discharge_date')
+] -%}
 
 -- depends_on: {{ ref('stg_persons_in_scope') }}
 
@@ -121,6 +127,10 @@ checked as (
             {%- endfor %}
             when claim_line_start_date_text is null and claim_start_date_text is null
                 then 'missing_service_date'
+            {%- for start_column, end_column in date_spans %}
+                when {{ try_cast_date(end_column ~ '_text') }} < {{ try_cast_date(start_column ~ '_text') }}
+                    then 'invalid_date_span'
+            {%- endfor %}
             {%- for column in money_columns %}
                 when not {{ is_decimal_text(column ~ '_text') }} then 'invalid_amount'
             {%- endfor %}
@@ -139,6 +149,10 @@ checked as (
             {%- endfor %}
             when claim_line_start_date_text is null and claim_start_date_text is null
                 then 'claim_line_start_date'
+            {%- for start_column, end_column in date_spans %}
+                when {{ try_cast_date(end_column ~ '_text') }} < {{ try_cast_date(start_column ~ '_text') }}
+                    then '{{ end_column }}'
+            {%- endfor %}
             {%- for column in money_columns + number_columns %}
                 when not {{ is_decimal_text(column ~ '_text') }} then '{{ column }}'
             {%- endfor %}

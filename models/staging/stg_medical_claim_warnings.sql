@@ -69,6 +69,20 @@ findings as (
     from claim_lines
     where service_unit_quantity is null and hcpcs_code is not null
 
+    union all
+
+    -- Units of service are whole numbers; 1.5 units usually means minutes or a quantity
+    -- were entered as units.
+    select
+        source_row_id,
+        claim_id,
+        claim_line_number,
+        'units_not_whole' as warning_code,
+        'service_unit_quantity' as warning_column,
+        cast(service_unit_quantity_reported as {{ dbt.type_string() }}) as warning_value
+    from claim_lines
+    where service_unit_quantity_reported <> floor(service_unit_quantity_reported)
+
 ),
 
 final as (

@@ -59,13 +59,26 @@ def test_realdata_bypass_modifiers_stay_quiet(tuva_database: Path) -> None:
 
 
 def test_realdata_claim_level_money_counted_once(tuva_database: Path) -> None:
-    # Claim 180781 repeats its paid amount, 738.43, on every line; three flagged lines put
-    # that amount at risk once.
+    # Claim 180781 repeats its paid amount, 738.43 (and its charge), on all 13 service lines;
+    # each line carries an equal share allocated by charge, so the three flagged lines put
+    # three shares at risk, not the whole claim.
     amount = query(
         tuva_database,
         "select amount_at_risk from alerts.alert_infusion_unbundling where claim_id = '180781'",
     )
-    assert amount == [(Decimal("738.43"),)]
+    shares = query(
+        tuva_database,
+        "select sum(line_amount_at_risk), count(*) from intermediate.int_claim_lines_final "
+        "where claim_id = '180781' and claim_line_number in (2, 3, 13)",
+    )
+    assert shares == [(Decimal("170.40"), 3)]
+    assert amount == [(Decimal("170.40"),)]
+    claim_total = query(
+        tuva_database,
+        "select sum(line_amount_at_risk) from intermediate.int_claim_lines_final "
+        "where claim_id = '180781'",
+    )[0][0]
+    assert abs(claim_total - Decimal("738.43")) <= Decimal("0.13"), "shares must add up to the claim"
 
 
 def test_realdata_flags_the_lines_checked(tuva_database: Path) -> None:

@@ -29,12 +29,13 @@ roles as (
         coalesce(admin_route = 'iv' and admin_class in ('infusion', 'push'), false)
         or coalesce(hcpcs_code = '96372', false)
         or is_iv_therapy_revenue_without_hcpcs as is_ketamine_admin_line,
-        -- An unclassified drug code that names no drug: no NDC reported and no description.
+        -- An unclassified drug code that names no drug: no usable NDC (none, or one staging
+        -- could not read) and no description.
         coalesce(is_noc_drug_code, false)
-        and ndc_status is null
+        and ndc_code is null
         and drug_description is null as is_unidentified_noc_drug_line,
-        -- An unclassified drug code without an NDC (a description may still name it).
-        coalesce(is_noc_drug_code, false) and ndc_status is null as is_noc_drug_without_ndc
+        -- An unclassified drug code without a usable NDC (a description may still name it).
+        coalesce(is_noc_drug_code, false) and ndc_code is null as is_noc_drug_without_ndc
     from claim_lines
 
 ),
