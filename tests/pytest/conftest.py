@@ -17,7 +17,10 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SAMPLE_CLAIMS = PROJECT_DIR / "sample_data" / "claims"
 SAMPLE_GROUND_TRUTH = PROJECT_DIR / "sample_data" / "ground_truth.csv"
-REALDATA_DIR = PROJECT_DIR.parent / "shared" / "realdata"
+# Real claim files written by other people live beside the repository, never inside it.
+REALDATA_DIR = Path(
+    os.environ.get("INFUSION_INTEGRITY_REALDATA", PROJECT_DIR.parent / "shared" / "realdata")
+)
 TUVA_2023 = REALDATA_DIR / "tuva_demo_2023"
 
 
