@@ -16,6 +16,7 @@ import duckdb
 ROWS_READ_TABLE = ("staging", "base_medical_claim_in_scope")
 ROWS_STAGED_TABLE = ("staging", "stg_medical_claim")
 REJECTED_TABLE = ("staging", "rejected_claim_lines")
+WARNINGS_TABLE = ("staging", "stg_medical_claim_warnings")
 DEDUPLICATED_TABLE = ("intermediate", "int_claim_lines_deduplicated")
 VERSIONS_TABLE = ("intermediate", "int_claim_versions")
 ALERTS_TABLE = ("alerts", "alerts")
@@ -40,6 +41,7 @@ class Summary:
     rows_staged: int | None
     rejected_by_reason: dict[str, int] | None
     duplicate_rows_collapsed: int | None
+    warnings_by_code: dict[str, int] | None
     versions_by_status: dict[str, int] | None
     alerts: list[AlertGroup] | None
 
@@ -82,6 +84,7 @@ def build_summary(database_path: Path) -> Summary:
             rows_staged=_count_rows(connection, ROWS_STAGED_TABLE),
             rejected_by_reason=_count_by(connection, REJECTED_TABLE, "reject_reason_code"),
             duplicate_rows_collapsed=_duplicate_rows_collapsed(connection),
+            warnings_by_code=_count_by(connection, WARNINGS_TABLE, "warning_code"),
             versions_by_status=_count_by(connection, VERSIONS_TABLE, "version_status"),
             alerts=_alert_groups(connection),
         )
@@ -177,6 +180,10 @@ def _claim_line_rows(summary: Summary) -> list[tuple[str, str]]:
         if unaccounted:
             rows.append(("rows neither staged nor rejected", _number(unaccounted)))
     rows.append(("duplicate rows collapsed", _number(summary.duplicate_rows_collapsed)))
+    if summary.warnings_by_code:
+        rows.append(("staging warnings", _number(sum(summary.warnings_by_code.values()))))
+        for code, count in summary.warnings_by_code.items():
+            rows.append((f"  {code}", _number(count)))
     return rows
 
 

@@ -32,6 +32,9 @@ create table intermediate.int_claim_lines_deduplicated as
     select * from (values (1), (2), (3)) as lines(duplicate_count);
 create table intermediate.int_claim_versions as
     select * from (values ('final'), ('final'), ('superseded')) as versions(version_status);
+create table staging.stg_medical_claim_warnings as
+    select * from (values ('units_not_whole'), ('ndc_invalid'), ('ndc_invalid'))
+    as warnings(warning_code);
 """
 
 ALERTS_TABLE_SQL = """
@@ -448,3 +451,16 @@ def test_build_incremental_passes_var(monkeypatch, tmp_path):
 
     assert exit_code == 0
     assert received["extra_vars"] == {"incremental_run": True}
+
+
+def test_summary_lists_staging_warnings(capsys, tmp_path):
+    database = tmp_path / "build.duckdb"
+    create_build_database(database)
+
+    exit_code = run_cli("summary", "--database", str(database))
+
+    output = capsys.readouterr().out
+    assert exit_code == 0
+    assert re.search(r"staging warnings +3", output)
+    assert re.search(r"ndc_invalid +2", output)
+    assert re.search(r"units_not_whole +1", output)
