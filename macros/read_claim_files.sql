@@ -7,8 +7,15 @@
   `<claims_schema>.<file_prefix>` (infusion_integrity.postgres_load), which this reads.
 -#}
 
+{#- The claims folder as an absolute path: the staging views over the files must work from
+    any working directory (a BI tool opening the database file elsewhere, say). A relative
+    var is taken from the directory dbt runs in ($PWD). -#}
 {% macro claims_folder() -%}
-    {{ return((var('claims_path') | string | trim).rstrip('/')) }}
+    {%- set folder = (var('claims_path') | string | trim).rstrip('/') -%}
+    {%- if not folder.startswith('/') and env_var('PWD', '') -%}
+        {%- set folder = env_var('PWD').rstrip('/') ~ '/' ~ folder -%}
+    {%- endif -%}
+    {{ return(folder) }}
 {%- endmacro %}
 
 

@@ -57,10 +57,23 @@ places_of_service as (
 
 ),
 
-classified as (
+-- Code sets are matched on the distinct codes and service dates (tens of thousands), not on
+-- every line (millions): range joins are costly, and each code keeps one class per date.
+hcpcs_dates as (
+
+    select distinct
+        hcpcs_code,
+        service_date
+    from claim_lines
+    where hcpcs_code is not null
+
+),
+
+hcpcs_classes as (
 
     select
-        claim_lines.*,
+        hcpcs_dates.hcpcs_code,
+        hcpcs_dates.service_date,
         admin_codes.admin_type,
         admin_codes.admin_class,
         admin_codes.admin_family,
@@ -70,43 +83,89 @@ classified as (
         drug_ranges.drug_category,
         noc_codes.hcpcs_code is not null as is_noc_drug_code,
         esketamine_codes.hcpcs_code is not null as is_esketamine_code,
-        ndc_products.ingredient as ndc_ingredient,
-        procedure_groups.procedure_group,
-        revenue_groups.revenue_group,
-        places_of_service.setting as place_of_service_setting
-    from claim_lines
+        procedure_groups.procedure_group
+    from hcpcs_dates
     left join admin_codes
         on
-            claim_lines.hcpcs_code = admin_codes.hcpcs_code
-            and {{ within_effective_dates('claim_lines.service_date', 'admin_codes') }}
+            hcpcs_dates.hcpcs_code = admin_codes.hcpcs_code
+            and {{ within_effective_dates('hcpcs_dates.service_date', 'admin_codes') }}
     left join drug_ranges
         on
-            claim_lines.hcpcs_code between drug_ranges.code_from and drug_ranges.code_to
-            and length(claim_lines.hcpcs_code) = 5
-            and {{ within_effective_dates('claim_lines.service_date', 'drug_ranges') }}
+            hcpcs_dates.hcpcs_code between drug_ranges.code_from and drug_ranges.code_to
+            and length(hcpcs_dates.hcpcs_code) = 5
+            and {{ within_effective_dates('hcpcs_dates.service_date', 'drug_ranges') }}
     left join noc_codes
         on
-            claim_lines.hcpcs_code = noc_codes.hcpcs_code
-            and {{ within_effective_dates('claim_lines.service_date', 'noc_codes') }}
+            hcpcs_dates.hcpcs_code = noc_codes.hcpcs_code
+            and {{ within_effective_dates('hcpcs_dates.service_date', 'noc_codes') }}
     left join esketamine_codes
         on
-            claim_lines.hcpcs_code = esketamine_codes.hcpcs_code
-            and {{ within_effective_dates('claim_lines.service_date', 'esketamine_codes') }}
+            hcpcs_dates.hcpcs_code = esketamine_codes.hcpcs_code
+            and {{ within_effective_dates('hcpcs_dates.service_date', 'esketamine_codes') }}
+    left join procedure_groups
+        on
+            hcpcs_dates.hcpcs_code between procedure_groups.code_from
+            and procedure_groups.code_to
+            and length(hcpcs_dates.hcpcs_code) = 5
+            and {{ within_effective_dates('hcpcs_dates.service_date', 'procedure_groups') }}
+
+),
+
+revenue_dates as (
+
+    select distinct
+        revenue_center_code,
+        service_date
+    from claim_lines
+    where revenue_center_code is not null
+
+),
+
+revenue_classes as (
+
+    select
+        revenue_dates.revenue_center_code,
+        revenue_dates.service_date,
+        revenue_groups.revenue_group
+    from revenue_dates
+    inner join revenue_groups
+        on
+            revenue_dates.revenue_center_code between revenue_groups.revenue_code_from
+            and revenue_groups.revenue_code_to
+            and {{ within_effective_dates('revenue_dates.service_date', 'revenue_groups') }}
+
+),
+
+classified as (
+
+    select
+        claim_lines.*,
+        hcpcs_classes.admin_type,
+        hcpcs_classes.admin_class,
+        hcpcs_classes.admin_family,
+        hcpcs_classes.admin_route,
+        hcpcs_classes.is_facility_only_admin,
+        hcpcs_classes.is_once_per_encounter,
+        hcpcs_classes.drug_category,
+        coalesce(hcpcs_classes.is_noc_drug_code, false) as is_noc_drug_code,
+        coalesce(hcpcs_classes.is_esketamine_code, false) as is_esketamine_code,
+        ndc_products.ingredient as ndc_ingredient,
+        hcpcs_classes.procedure_group,
+        revenue_classes.revenue_group,
+        places_of_service.setting as place_of_service_setting
+    from claim_lines
+    left join hcpcs_classes
+        on
+            claim_lines.hcpcs_code = hcpcs_classes.hcpcs_code
+            and claim_lines.service_date = hcpcs_classes.service_date
+    left join revenue_classes
+        on
+            claim_lines.revenue_center_code = revenue_classes.revenue_center_code
+            and claim_lines.service_date = revenue_classes.service_date
     left join ndc_products
         on
             substring(claim_lines.ndc_code, 1, 9) = ndc_products.ndc_labeler_product
             and {{ within_effective_dates('claim_lines.service_date', 'ndc_products') }}
-    left join procedure_groups
-        on
-            claim_lines.hcpcs_code between procedure_groups.code_from
-            and procedure_groups.code_to
-            and length(claim_lines.hcpcs_code) = 5
-            and {{ within_effective_dates('claim_lines.service_date', 'procedure_groups') }}
-    left join revenue_groups
-        on
-            claim_lines.revenue_center_code between revenue_groups.revenue_code_from
-            and revenue_groups.revenue_code_to
-            and {{ within_effective_dates('claim_lines.service_date', 'revenue_groups') }}
     left join places_of_service
         on
             claim_lines.place_of_service_code = places_of_service.place_of_service_code

@@ -22,20 +22,19 @@
 
 with claim_lines as (
 
-    select
-        *,
-        {{ text_key(business_columns) }} as business_row_key
-    from {{ ref('stg_medical_claim') }}
+    select * from {{ ref('stg_medical_claim') }}
 
 ),
 
+-- Partitioning by the columns themselves lets the database compare values (NULLs equal)
+-- instead of building a hash text of some 70 columns for every row.
 ranked as (
 
     select
         *,
-        count(*) over (partition by business_row_key) as duplicate_count,
+        count(*) over (partition by {{ business_columns | join(', ') }}) as duplicate_count,
         row_number() over (
-            partition by business_row_key
+            partition by {{ business_columns | join(', ') }}
             order by ingest_datetime desc nulls last, source_file_name asc, source_row_number asc
         ) as copy_rank
     from claim_lines

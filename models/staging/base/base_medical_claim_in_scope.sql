@@ -5,7 +5,11 @@
   rejected). Every rule looks at one person's claims at a time (encounters, claim families,
   per-diem spans and unit limits are all within a person), so re-evaluating whole persons
   gives the same alerts as a full rebuild.
+
+  A full run reads it as a view (no copy of every row); an incremental run stores it.
 -#}
+
+{{ config(materialized=('table' if var('incremental_run') else 'view')) }}
 
 with claim_rows as (
 
