@@ -36,5 +36,13 @@ sample: install
 bench: install
 	$(BIN)/python -m infusion_integrity.bench
 
+## DuckDB against PostgreSQL at 1 million lines: a throwaway server on 127.0.0.1 with dbt-postgres
+## from its own venv (not part of make test).
+.PHONY: bench-postgres
+bench-postgres: install
+	test -x .venv-postgres/bin/python || $(BIN)/python -m venv .venv-postgres
+	.venv-postgres/bin/pip install --quiet -r requirements-postgres.lock
+	.venv-postgres/bin/python -m infusion_integrity.postgres_compare --lines 1000000 --wait-for-idle 600
+
 clean:
 	rm -rf target logs infusion_integrity.duckdb infusion_integrity.duckdb.wal

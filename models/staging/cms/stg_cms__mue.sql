@@ -13,10 +13,16 @@
   A file applies from the date in its name until the day before the next file of the same
   kind. A file whose name has no date applies from 1900-01-01.
 
-  DuckDB-only: read_csv reads the files, as for the claim files.
+  DuckDB-only: read_csv reads the files, as for the claim files. Other warehouses stop with
+  a message when the var is set.
 -#}
 
 {%- set cms_folder = (var('cms_edits_path') | string | trim).rstrip('/') -%}
+{%- if cms_folder != '' and target.type != 'duckdb' -%}
+    {{ exceptions.raise_compiler_error(
+        "var cms_edits_path needs DuckDB, which reads the CMS files; on " ~ target.type
+        ~ " set it to '' to use the curated policy edits.") }}
+{%- endif -%}
 {%- set mue_files = [] -%}
 {%- if cms_folder != '' and execute -%}
     {%- for file_pattern in [

@@ -11,10 +11,16 @@
   a HCPCS code but a malformed date or indicator stops the build with the file name.
   Indicator 9 means the edit does not apply, so those rows are dropped.
 
-  DuckDB-only: read_csv reads the files, as for the claim files.
+  DuckDB-only: read_csv reads the files, as for the claim files. Other warehouses stop with
+  a message when the var is set.
 -#}
 
 {%- set cms_folder = (var('cms_edits_path') | string | trim).rstrip('/') -%}
+{%- if cms_folder != '' and target.type != 'duckdb' -%}
+    {{ exceptions.raise_compiler_error(
+        "var cms_edits_path needs DuckDB, which reads the CMS files; on " ~ target.type
+        ~ " set it to '' to use the curated policy edits.") }}
+{%- endif -%}
 {%- set ptp_files = [] -%}
 {%- if cms_folder != '' and execute -%}
     {%- set kinds_found = [] -%}
