@@ -13,7 +13,7 @@ from pathlib import Path
 
 from infusion_integrity.bench.analysis import analyse
 from infusion_integrity.bench.benchmark import PROJECT_DIR, BenchmarkSettings, run_size
-from infusion_integrity.bench.machine import describe_machine
+from infusion_integrity.bench.machine import describe_machine, describe_project
 from infusion_integrity.bench.report import render_report
 
 logger = logging.getLogger("infusion_integrity.bench")
@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         "finished_at": None,
         "settings": settings.to_dict(),
         "machine": describe_machine(),
+        "project": describe_project(settings.project_dir),
         "runs": [],
     }
     for size in settings.sizes:

@@ -147,6 +147,20 @@ def model_growth(
     return sorted(rows, key=lambda row: -row["ratio_to_median"])[:count]
 
 
+def changed_models(runs: Sequence[dict]) -> list[str]:
+    """Return the models whose SQL differed between the dbt commands of one benchmark run.
+
+    Other people editing the project during a run make sizes and commands measure different
+    models. Commands without recorded checksums are skipped.
+    """
+    checksums: dict[str, set[str]] = {}
+    for run in runs:
+        for command in ("build", "run"):
+            for name, checksum in run[command].get("model_checksums", {}).items():
+                checksums.setdefault(name, set()).add(checksum)
+    return sorted(name for name, values in checksums.items() if len(values) > 1)
+
+
 def _figures_at(figures: Sequence[dict], size: int) -> dict | None:
     return next((item for item in figures if item["size"] == size), None)
 
@@ -303,4 +317,5 @@ def analyse(runs: Sequence[dict], cpu_count: int) -> dict[str, object]:
         "targets": evaluate_targets(figures, growth),
         "estimate": estimate_hundred_million(growth),
         "model_growth": model_growth(runs),
+        "changed_models": changed_models(runs),
     }

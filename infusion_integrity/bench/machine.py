@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -45,3 +46,26 @@ def describe_machine() -> dict[str, object]:
         "dbt_core_version": _package_version("dbt-core"),
         "dbt_duckdb_version": _package_version("dbt-duckdb"),
     }
+
+
+def describe_project(project_dir: Path) -> dict[str, object]:
+    """Return the git commit of the project and how many files differ from it.
+
+    Both are None when the folder is not a git work tree or git is missing.
+    """
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(project_dir), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(project_dir), "status", "--porcelain"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "uncommitted_files": None}
+    return {"commit": commit, "uncommitted_files": len(status.splitlines())}

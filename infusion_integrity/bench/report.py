@@ -39,6 +39,16 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
     return lines
 
 
+def _project_row(project: dict | None) -> list[str]:
+    if not project or not project.get("commit"):
+        return ["Project", "git commit not recorded"]
+    return [
+        "Project",
+        f"git commit {project['commit'][:12]} with {project['uncommitted_files']} uncommitted "
+        "files at the start",
+    ]
+
+
 def _machine_section(results: dict) -> list[str]:
     machine = results["machine"]
     settings = results["settings"]
@@ -58,6 +68,7 @@ def _machine_section(results: dict) -> list[str]:
                     f"dbt-core {machine['dbt_core_version']}, "
                     f"dbt-duckdb {machine['dbt_duckdb_version']}",
                 ],
+                _project_row(results.get("project")),
                 [
                     "Settings",
                     f"DuckDB memory_limit {settings['memory_limit']}, "
@@ -132,6 +143,14 @@ def _results_section(results: dict) -> list[str]:
         ),
         "",
     ]
+    changed = results["analysis"].get("changed_models", [])
+    if changed:
+        names = ", ".join(f"`{name}`" for name in changed)
+        lines += [
+            f"**Warning:** the SQL of {names} changed between the dbt commands of this run, so "
+            "the sizes and commands did not all measure the same project.",
+            "",
+        ]
     failures = _failure_lines(results["runs"])
     if failures:
         lines += ["**Failed commands** (their figures are not valid measurements):", ""]

@@ -105,6 +105,23 @@ def seconds_by_type(nodes: Iterable[NodeTiming]) -> dict[str, float]:
     return {node_type: round(seconds, 3) for node_type, seconds in sorted(totals.items())}
 
 
+def read_model_checksums(manifest_path: Path) -> dict[str, str]:
+    """Map each model's name to the checksum of its SQL file, from dbt's manifest.json.
+
+    Returns an empty mapping when the manifest is missing, as after a compilation error.
+    """
+    try:
+        with manifest_path.open(encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except FileNotFoundError:
+        return {}
+    return {
+        str(node["name"]): str(node.get("checksum", {}).get("checksum", ""))
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+    }
+
+
 def read_model_folders(manifest_path: Path) -> dict[str, str]:
     """Map each model's unique id to the folder of its SQL file, from dbt's manifest.json.
 

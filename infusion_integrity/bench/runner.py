@@ -14,6 +14,7 @@ from infusion_integrity.bench.run_results import (
     NodeTiming,
     failed_nodes,
     model_seconds_by_folder,
+    read_model_checksums,
     read_model_folders,
     read_run_results,
     seconds_by_type,
@@ -37,6 +38,8 @@ class DbtCommandResult:
     nodes: list[NodeTiming]
     # Folder of each model's SQL file, by unique id.
     model_folders: dict[str, str]
+    # Checksum of each model's SQL file by model name, to detect edits during a benchmark.
+    model_checksums: dict[str, str]
     output_path: Path
 
     @property
@@ -64,6 +67,7 @@ class DbtCommandResult:
                 node.to_dict() for node in slowest_nodes(self.nodes, node_type="model")
             ],
             "nodes": [node.to_dict() for node in self.nodes],
+            "model_checksums": self.model_checksums,
             "output": str(self.output_path),
         }
 
@@ -170,5 +174,12 @@ def run_dbt_measured(
             ", ".join(node.unique_id for node in failed_nodes(nodes)) or "no listed node",
             output_path,
         )
-    model_folders = read_model_folders(target_path / "manifest.json")
-    return DbtCommandResult(subcommand, measurement, nodes, model_folders, output_path)
+    manifest_path = target_path / "manifest.json"
+    return DbtCommandResult(
+        subcommand,
+        measurement,
+        nodes,
+        read_model_folders(manifest_path),
+        read_model_checksums(manifest_path),
+        output_path,
+    )

@@ -23,6 +23,7 @@ from infusion_integrity.bench.run_results import (
     model_seconds_by_folder,
     node_name,
     parse_run_results,
+    read_model_checksums,
     read_model_folders,
     read_run_results,
     seconds_by_type,
@@ -317,6 +318,47 @@ def test_report_lists_failed_command():
     report = render_report(_results(runs))
     assert "**Failed commands**" in report
     assert "failed model.infusion_integrity.alerts" in report
+
+
+def test_report_warns_about_changed_models():
+    runs = copy.deepcopy(RUNS_MEETING_TARGETS)
+    for run in runs:
+        for command in ("build", "run"):
+            run[command]["model_checksums"] = {"alerts": "a1", "stg_medical_claim": "b1"}
+    runs[2]["run"]["model_checksums"]["stg_medical_claim"] = "b2"
+    results = _results(runs)
+    assert results["analysis"]["changed_models"] == ["stg_medical_claim"]
+    report = render_report(results)
+    assert "**Warning:** the SQL of `stg_medical_claim` changed" in report
+
+
+def test_report_shows_project_commit():
+    results = _results(copy.deepcopy(RUNS_MEETING_TARGETS))
+    assert "| Project | git commit not recorded |" in render_report(results)
+    results["project"] = {"commit": "0123456789abcdef", "uncommitted_files": 3}
+    report = render_report(results)
+    assert "git commit 0123456789ab with 3 uncommitted files" in report
+
+
+def test_model_checksums_from_manifest(tmp_path):
+    manifest = {
+        "nodes": {
+            "model.infusion_integrity.alerts": {
+                "resource_type": "model",
+                "name": "alerts",
+                "checksum": {"name": "sha256", "checksum": "abc123"},
+            },
+            "seed.infusion_integrity.rule_catalog": {
+                "resource_type": "seed",
+                "name": "rule_catalog",
+                "checksum": {"name": "sha256", "checksum": "def456"},
+            },
+        }
+    }
+    manifest_path = tmp_path / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert read_model_checksums(manifest_path) == {"alerts": "abc123"}
+    assert read_model_checksums(tmp_path / "missing.json") == {}
 
 
 def test_sampler_on_sleep(tmp_path):
