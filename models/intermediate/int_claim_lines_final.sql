@@ -208,8 +208,9 @@ final as (
         -- line of a claim puts that line's share at risk, not the whole claim.
         cast(case
             when coalesce(claim_money.is_claim_level_money, false)
-                then claim_money.repeated_{{ amount_column }} * service_lines.resolved_charge_amount
-                / nullif(claim_money.service_charge_total, 0)
+                then
+                    claim_money.repeated_{{ amount_column }} * service_lines.resolved_charge_amount
+                    / nullif(claim_money.service_charge_total, 0)
             else service_lines.resolved_{{ amount_column }}
         end as decimal(18, 2)) as line_amount_at_risk,
         cast(case

@@ -112,16 +112,16 @@ reversal_targets as (
 
     select
         reversals.claim_key,
-        target.claim_key as netting_claim_key,
-        target.claim_id as netting_claim_id,
-        target.non_reversal_rank_from_last = 1
-        and target.version_action <> 'void' as targets_final_version
+        reversed_version.claim_key as netting_claim_key,
+        reversed_version.claim_id as netting_claim_id,
+        reversed_version.non_reversal_rank_from_last = 1
+        and reversed_version.version_action <> 'void' as targets_final_version
     from ranked as reversals
-    inner join ranked as target
+    inner join ranked as reversed_version
         on
-            reversals.person_id = target.person_id
-            and reversals.family_claim_id = target.family_claim_id
-            and reversals.reversed_version_number = target.version_number
+            reversals.person_id = reversed_version.person_id
+            and reversals.family_claim_id = reversed_version.family_claim_id
+            and reversals.reversed_version_number = reversed_version.version_number
     where reversals.is_reversal
 
 ),
