@@ -93,6 +93,9 @@ encounter_codes as (
         {{ sorted_list("case when is_drug_infusion and admin_route = 'iv' then hcpcs_code end") }}
             as iv_drug_infusion_codes
     from claim_lines
+    -- Only encounters with an administration line go on (encounter_lines), so only those
+    -- lines are grouped: a fraction of all lines.
+    where is_drug_administration or is_drug_infusion
     group by encounter_key
 
 ),

@@ -48,9 +48,31 @@
         "coalesce(', ' || claim_lines.diagnosis_code_" ~ position ~ ", '')") -%}
 {%- endfor -%}
 
-with claim_lines as (
+-- Every finding rests on a person with a per diem or a home-infusion service code, so only
+-- those persons' lines are read (a small share of all lines).
+with home_infusion_codes as (
 
-    select * from {{ ref('int_claim_lines_classified') }}
+    select hcpcs_code from {{ ref('ref_home_infusion_per_diem') }}
+    union all
+    select hcpcs_code from {{ ref('ref_home_infusion_services') }}
+
+),
+
+home_infusion_persons as (
+
+    select distinct classified_lines.person_id
+    from {{ ref('int_claim_lines_classified') }} as classified_lines
+    inner join home_infusion_codes
+        on classified_lines.hcpcs_code = home_infusion_codes.hcpcs_code
+
+),
+
+claim_lines as (
+
+    select classified_lines.*
+    from {{ ref('int_claim_lines_classified') }} as classified_lines
+    inner join home_infusion_persons
+        on classified_lines.person_id = home_infusion_persons.person_id
 
 ),
 
