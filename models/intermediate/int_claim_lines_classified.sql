@@ -191,8 +191,8 @@ final as (
             when claim_type = 'institutional' then 'facility_other'
             else place_of_service_setting
         end as care_setting,
-        -- Any drug evidence on the line (domain rule drug_line): a drug HCPCS, an NDC, or a
-        -- pharmacy revenue line on an institutional claim.
+        -- Any drug evidence on the line: a drug HCPCS, an NDC (even one staging could not
+        -- read), or a pharmacy revenue line on an institutional claim.
         (
             drug_category is not null
             or ndc_code is not null
