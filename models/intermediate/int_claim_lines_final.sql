@@ -203,9 +203,9 @@ final as (
             when coalesce(claim_money.is_claim_level_money, false)
                 then claim_money.repeated_{{ amount_column }}
         end as claim_level_amount_at_risk,
-        -- On claim-level money, a line's share of the claim amount is allocated by its
-        -- charge (NULL when the claim has no usable charges), so a rule that flags one
-        -- line of a claim puts that line's share at risk, not the whole claim.
+        -- On claim-level money, each line gets its share of the claim amount by charge, so
+        -- flagging one line puts that share at risk, not the whole claim. The share is NULL
+        -- when the claim has no usable charges.
         cast(case
             when coalesce(claim_money.is_claim_level_money, false)
                 then

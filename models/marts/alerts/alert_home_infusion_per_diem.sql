@@ -9,6 +9,9 @@
   'access_days' (every day of the span, the NHIA definition) or 'infusion_days' (only days on
   which the person has infusion activity, as BCBS Texas and BCBS North Dakota pay).
 
+  TODO: the findings of all twelve reason codes live in this one model (about 1,100
+  lines); split them into intermediate models, one per pattern family.
+
   Every overlap and frequency check compares lines of one person_id. Lines without a person
   are rejected in staging and never reach this model.
 -#}
